@@ -1,0 +1,68 @@
+# Locate the LAMMPS tree ML-GLASS builds against and describe it as two targets:
+#   mlglass::lammps_headers  headers + compile definitions matching the LAMMPS build (for the plugin)
+#   mlglass::lammps          the shared liblammps (for tests and benchmarks that embed LAMMPS)
+#
+# Inputs (cache variables): LAMMPS_SOURCE_DIR (tree root or its src/), LAMMPS_BINARY_DIR (its CMake
+# build dir with liblammps.so). Defaults: the tree tools/setup-lammps.sh fetches and builds.
+
+if(NOT LAMMPS_SOURCE_DIR)
+  file(GLOB _trees LIST_DIRECTORIES true "${MLGLASS_ROOT}/third_party/lammps-*")
+  list(SORT _trees)
+  list(REVERSE _trees)
+  list(GET _trees 0 _tree)
+  set(LAMMPS_SOURCE_DIR "${_tree}" CACHE PATH "LAMMPS source tree (root or src/)")
+endif()
+if(NOT LAMMPS_BINARY_DIR)
+  set(LAMMPS_BINARY_DIR "${MLGLASS_ROOT}/build/lammps" CACHE PATH "LAMMPS CMake build directory")
+endif()
+
+if(EXISTS "${LAMMPS_SOURCE_DIR}/src/version.h")
+  set(LAMMPS_SRC "${LAMMPS_SOURCE_DIR}/src")
+elseif(EXISTS "${LAMMPS_SOURCE_DIR}/version.h")
+  set(LAMMPS_SRC "${LAMMPS_SOURCE_DIR}")
+else()
+  message(FATAL_ERROR "No LAMMPS source at LAMMPS_SOURCE_DIR='${LAMMPS_SOURCE_DIR}'. "
+                      "Run tools/setup-lammps.sh or pass -DLAMMPS_SOURCE_DIR=/path/to/lammps.")
+endif()
+if(NOT EXISTS "${LAMMPS_BINARY_DIR}/CMakeCache.txt")
+  message(FATAL_ERROR "No LAMMPS CMake build at LAMMPS_BINARY_DIR='${LAMMPS_BINARY_DIR}'. "
+                      "Run tools/setup-lammps.sh or pass -DLAMMPS_BINARY_DIR=/path/to/lammps/build.")
+endif()
+
+mlglass_lammps_version_number("${LAMMPS_SRC}" LAMMPS_VERSION_NUMBER)
+
+# The plugin must be compiled with the integer sizes and exception mode LAMMPS itself was built with.
+load_cache("${LAMMPS_BINARY_DIR}" READ_WITH_PREFIX LMP_
+           LAMMPS_SIZES LAMMPS_EXCEPTIONS BUILD_MPI PKG_PLUGIN BUILD_SHARED_LIBS PKG_KOKKOS)
+if(NOT LMP_LAMMPS_SIZES)
+  set(LMP_LAMMPS_SIZES smallbig)
+endif()
+string(TOUPPER "${LMP_LAMMPS_SIZES}" _sizes)
+if(NOT LMP_PKG_PLUGIN)
+  message(WARNING "LAMMPS in ${LAMMPS_BINARY_DIR} was built without PKG_PLUGIN: "
+                  "it cannot 'plugin load' mlglassplugin.so")
+endif()
+if(NOT LMP_BUILD_MPI)
+  message(FATAL_ERROR "ML-GLASS needs a LAMMPS built with MPI (BUILD_MPI=on)")
+endif()
+
+add_library(mlglass_lammps_headers INTERFACE)
+add_library(mlglass::lammps_headers ALIAS mlglass_lammps_headers)
+target_include_directories(mlglass_lammps_headers SYSTEM INTERFACE "${LAMMPS_SRC}")
+target_compile_definitions(mlglass_lammps_headers INTERFACE
+  LAMMPS_${_sizes} LAMMPS_VERSION_NUMBER=${LAMMPS_VERSION_NUMBER})
+if(LMP_LAMMPS_EXCEPTIONS OR LAMMPS_VERSION_NUMBER GREATER_EQUAL 20220623)
+  target_compile_definitions(mlglass_lammps_headers INTERFACE LAMMPS_EXCEPTIONS)
+  set(MLGLASS_LAMMPS_EXCEPTIONS ON)
+endif()
+target_link_libraries(mlglass_lammps_headers INTERFACE MPI::MPI_CXX)
+
+find_library(LAMMPS_LIBRARY NAMES lammps lammps_mpi HINTS "${LAMMPS_BINARY_DIR}" NO_DEFAULT_PATH)
+find_program(LAMMPS_EXECUTABLE NAMES lmp lmp_mpi HINTS "${LAMMPS_BINARY_DIR}" NO_DEFAULT_PATH)
+if(LAMMPS_LIBRARY)
+  add_library(mlglass::lammps SHARED IMPORTED)
+  set_target_properties(mlglass::lammps PROPERTIES IMPORTED_LOCATION "${LAMMPS_LIBRARY}")
+  target_link_libraries(mlglass::lammps INTERFACE mlglass::lammps_headers)
+endif()
+message(STATUS "ML-GLASS: LAMMPS ${LAMMPS_VERSION_NUMBER} at ${LAMMPS_SRC}, "
+               "library ${LAMMPS_LIBRARY}, lmp ${LAMMPS_EXECUTABLE}")

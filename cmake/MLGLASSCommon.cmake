@@ -1,0 +1,37 @@
+# Shared by both ways of building ML-GLASS: the plugin (top-level CMakeLists.txt) and the in-tree
+# LAMMPS package (cmake/Modules/Packages/ML-GLASS.cmake). One list of sources, one version probe.
+
+get_filename_component(MLGLASS_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+if(EXISTS "${MLGLASS_ROOT}/src/core/knn.cpp")
+  set(MLGLASS_CORE_DIR "${MLGLASS_ROOT}/src/core")
+  set(MLGLASS_STYLE_DIR "${MLGLASS_ROOT}/src/ML-GLASS")
+endif()
+
+# LAMMPS-independent core library: graphs, union-find, metrics (later the model and dump reader).
+set(MLGLASS_CORE_SOURCES
+  knn.cpp
+  bgraph.cpp
+)
+
+# LAMMPS styles (thin adapters over the core library).
+set(MLGLASS_STYLE_SOURCES
+  compute_bgraph.cpp
+)
+
+# LAMMPS_VERSION_NUMBER (YYYYMMDD) from a LAMMPS tree's src/version.h, e.g. "29 Sep 2021" -> 20210929.
+function(mlglass_lammps_version_number lammps_src_dir out_var)
+  file(STRINGS "${lammps_src_dir}/version.h" _line REGEX "LAMMPS_VERSION \"")
+  if(NOT _line MATCHES "\"([0-9]+) ([A-Za-z]+) ([0-9]+)\"")
+    message(FATAL_ERROR "Cannot parse LAMMPS version from ${lammps_src_dir}/version.h: ${_line}")
+  endif()
+  set(_day ${CMAKE_MATCH_1})
+  set(_mon ${CMAKE_MATCH_2})
+  set(_year ${CMAKE_MATCH_3})
+  set(_months Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec)
+  list(FIND _months ${_mon} _idx)
+  if(_idx LESS 0)
+    message(FATAL_ERROR "Unknown month '${_mon}' in ${lammps_src_dir}/version.h")
+  endif()
+  math(EXPR _num "${_year} * 10000 + (${_idx} + 1) * 100 + ${_day}")
+  set(${out_var} ${_num} PARENT_SCOPE)
+endfunction()

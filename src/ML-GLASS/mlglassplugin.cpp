@@ -1,0 +1,31 @@
+/* ----------------------------------------------------------------------
+   ML-GLASS package for LAMMPS: plugin entry point. Documentation: doc/build.rst
+   Registers every ML-GLASS style when LAMMPS runs `plugin load mlglassplugin.so`.
+------------------------------------------------------------------------- */
+
+#include "lammpsplugin.h"
+#include "version.h"
+
+#include "compute_bgraph.h"
+
+using namespace LAMMPS_NS;
+
+static Compute *bgraph_creator(LAMMPS *lmp, int argc, char **argv)
+{
+  return new ComputeBGraph(lmp, argc, argv);
+}
+
+extern "C" void lammpsplugin_init(void *lmp, void *handle, void *regfunc)
+{
+  auto register_plugin = (lammpsplugin_regfunc) regfunc;
+  lammpsplugin_t plugin;
+
+  plugin.version = LAMMPS_VERSION;
+  plugin.style = "compute";
+  plugin.name = "bgraph";
+  plugin.info = "ML-GLASS B-particle graph metrics (doc/compute_bgraph.rst)";
+  plugin.author = "ML-GLASS developers";
+  plugin.creator.v2 = (lammpsplugin_factory2 *) &bgraph_creator;
+  plugin.handle = handle;
+  (*register_plugin)(&plugin, lmp);
+}

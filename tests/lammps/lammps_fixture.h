@@ -1,0 +1,92 @@
+// GoogleTest fixture owning an in-process LAMMPS instance on MPI_COMM_WORLD with the ML-GLASS
+// plugin loaded (after LAMMPS' unittest/testing/core.h). Runs under mpirun with any rank count:
+// every rank executes the same commands, and LAMMPS errors arrive as exceptions on all ranks.
+#pragma once
+
+#include "exceptions.h"
+#include "input.h"
+#include "lammps.h"
+#include "library.h"
+
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+#ifndef MLGLASS_PLUGIN_PATH
+#error "MLGLASS_PLUGIN_PATH must name the built mlglassplugin.so"
+#endif
+
+class LammpsTest : public ::testing::Test {
+ protected:
+  LAMMPS_NS::LAMMPS *lmp = nullptr;
+
+  void SetUp() override { open(); }
+  void TearDown() override { close(); }
+
+  void open() {
+    const char *args[] = {"mlglass-test", "-log", "none", "-echo", "none", "-screen", "none",
+                          "-nocite"};
+    lmp = new LAMMPS_NS::LAMMPS(8, const_cast<char **>(args), MPI_COMM_WORLD);
+    command(std::string("plugin load ") + MLGLASS_PLUGIN_PATH);
+  }
+  void close() {
+    delete lmp;
+    lmp = nullptr;
+  }
+
+  void command(const std::string &line) { lmp->input->one(line); }
+  void commands(const std::vector<std::string> &lines) {
+    for (const auto &l : lines) command(l);
+  }
+
+  // Runs `line` and returns the LAMMPS error message it raised ("" if none).
+  std::string error_of(const std::string &line) {
+    try {
+      command(line);
+    } catch (LAMMPS_NS::LAMMPSException &e) {
+      return e.message;
+    }
+    return "";
+  }
+
+  int nprocs() const {
+    int n;
+    MPI_Comm_size(MPI_COMM_WORLD, &n);
+    return n;
+  }
+
+  std::vector<double> compute_vector(const std::string &id, int n) {
+    auto *v = static_cast<double *>(
+        lammps_extract_compute(lmp, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR));
+    if (!v) return {};
+    return std::vector<double>(v, v + n);
+  }
+
+  // Per-atom values ordered by atom ID, identical on every rank.
+  std::vector<double> gather_peratom(const std::string &name, int count) {
+    std::vector<double> out(size_t(natoms()) * count);
+    lammps_gather(lmp, const_cast<char *>(name.c_str()), 1, count, out.data());
+    return out;
+  }
+  std::vector<double> gather_x() {
+    std::vector<double> out(size_t(natoms()) * 3);
+    lammps_gather_atoms(lmp, const_cast<char *>("x"), 1, 3, out.data());
+    return out;
+  }
+  std::vector<int> gather_type() {
+    std::vector<int> out(natoms());
+    lammps_gather_atoms(lmp, const_cast<char *>("type"), 0, 1, out.data());
+    return out;
+  }
+  long natoms() { return long(lammps_get_natoms(lmp)); }
+};
+
+// Expect `line` to fail with a LAMMPS error whose message contains `fragment`.
+#define EXPECT_LAMMPS_ERROR(line, fragment)                                   \
+  do {                                                                        \
+    const std::string msg_ = error_of(line);                                  \
+    EXPECT_NE(msg_.find(fragment), std::string::npos)                         \
+        << "command: " << (line) << "\nerror was: '" << msg_ << "'";          \
+  } while (0)
