@@ -11,6 +11,7 @@
 
 #include "atom.h"
 #include "comm.h"
+#include "domain.h"
 #include "error.h"
 #include "force.h"
 #include "group.h"
@@ -23,7 +24,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <map>
 #include <string>
 
 using namespace LAMMPS_NS;
@@ -181,18 +181,6 @@ void ComputeBGraph::evaluate(int caller_flag)
   evaluated_flag = caller_flag;
 }
 
-/* ---------------------------------------------------------------------- */
-
-bool ComputeBGraph::in_group(int i) const
-{
-  return atom->mask[i] & groupbit;
-}
-
-bool ComputeBGraph::is_b(int i) const
-{
-  return atom->type[i] == btype;
-}
-
 /* ----------------------------------------------------------------------
    Each owned emitting atom picks its k nearest group atoms within the cutoff, with the core
    library's ordering (distance, then atom ID; periodic images of one atom count once), keeps the
@@ -208,6 +196,7 @@ void ComputeBGraph::find_out_links()
   const auto link_rule = mlglass::LinkRule(rule);
 
   outtag.assign(size_t(nall) * k, 0);
+  outidx.assign(size_t(nlocal) * k, -1);
   tagint short_id = MAXTAGINT;
   int short_count = 0;
   mlglass::KNearest nearest(k, 0);
@@ -233,7 +222,10 @@ void ComputeBGraph::find_out_links()
       short_count = int(best.size());
     }
     for (size_t s = 0; s < best.size(); s++)
-      if (mlglass::keeps_link(is_b(i), is_b(best[s].index))) outtag[size_t(i) * k + s] = best[s].id;
+      if (mlglass::keeps_link(is_b(i), is_b(best[s].index))) {
+        outtag[size_t(i) * k + s] = best[s].id;
+        outidx[size_t(i) * k + s] = best[s].index;
+      }
   }
 
   tagint short_all;
@@ -253,44 +245,76 @@ void ComputeBGraph::find_out_links()
 }
 
 /* ----------------------------------------------------------------------
-   Undirected adjacency of owned atoms: j is adjacent to i if i chose j or j chose i. A chooser is
-   within the cutoff of the chosen atom, so it sits in the chosen atom's full neighbour list.
+   Undirected adjacency of owned atoms: j is adjacent to i if i chose j or j chose i.
+   Owned choosers are known from their out-links. A ghost chooser lies within the cutoff of the
+   atom it chose, so only owned atoms within cutoff + skin of the subdomain boundary can have one,
+   and only those scan their neighbour list for it.
 ------------------------------------------------------------------------- */
 
 void ComputeBGraph::build_adjacency()
 {
   const int nlocal = atom->nlocal;
   tagint *tag = atom->tag;
-  auto chose = [&](int a, tagint target) {
-    const tagint *t = &outtag[size_t(a) * k];
-    return std::find(t, t + k, target) != t + k;
+  double **x = atom->x;
+  const auto link_rule = mlglass::LinkRule(rule);
+
+  // directed (owned atom, neighbour) pairs, bucketed per owned atom below
+  pair_first.clear();
+  pair_second.clear();
+  auto add = [&](int i, int j) {
+    pair_first.push_back(i);
+    pair_second.push_back(j);
   };
-
-  adj_start.assign(nlocal + 1, 0);
-  adj.clear();
-  degree.assign(nlocal, 0);
-  std::vector<std::pair<tagint, int>> found;
-
   for (int i = 0; i < nlocal; i++) {
-    adj_start[i] = int(adj.size());
+    for (int s = 0; s < k; s++) {
+      const int j = outidx[size_t(i) * k + s];
+      if (j < 0) continue;
+      add(i, j);
+      if (j < nlocal) add(j, i);
+    }
+  }
+
+  const double margin = std::sqrt(cutsq) + neighbor->skin;
+  const int dim = domain->dimension;
+  for (int i = 0; i < nlocal; i++) {
     if (!in_group(i)) continue;
-    found.clear();
+    bool near_boundary = domain->triclinic != 0;
+    for (int d = 0; d < dim && !near_boundary; d++)
+      near_boundary = x[i][d] - domain->sublo[d] < margin || domain->subhi[d] - x[i][d] < margin;
+    if (!near_boundary) continue;
     const int *jlist = list->firstneigh[i];
     const int jnum = list->numneigh[i];
     for (int jj = 0; jj < jnum; jj++) {
       const int j = jlist[jj] & NEIGHMASK;
-      if (!in_group(j) || tag[j] == tag[i]) continue;
-      if (chose(i, tag[j]) || chose(j, tag[i])) found.emplace_back(tag[j], j);
+      if (j < nlocal || !in_group(j) || !mlglass::emits_links(link_rule, is_b(j))) continue;
+      const tagint *t = &outtag[size_t(j) * k];
+      for (int s = 0; s < k; s++)
+        if (t[s] == tag[i]) add(i, j);
     }
-    // periodic images of one atom are one neighbour
-    std::sort(found.begin(), found.end());
-    found.erase(std::unique(found.begin(), found.end(),
-                            [](const auto &a, const auto &b) { return a.first == b.first; }),
-                found.end());
-    degree[i] = int(found.size());
-    for (const auto &f : found) adj.push_back(f.second);
   }
-  adj_start[nlocal] = int(adj.size());
+
+  // bucket by owned atom (counting sort), then merge periodic images / both directions by ID
+  adj_start.assign(nlocal + 1, 0);
+  for (int i : pair_first) adj_start[i + 1]++;
+  for (int i = 0; i < nlocal; i++) adj_start[i + 1] += adj_start[i];
+  adj.resize(pair_first.size());
+  fill.assign(adj_start.begin(), adj_start.end() - 1);
+  for (size_t p = 0; p < pair_first.size(); p++) adj[fill[pair_first[p]]++] = pair_second[p];
+
+  degree.assign(nlocal, 0);
+  auto by_tag = [&](int a, int b) { return tag[a] < tag[b]; };
+  auto same_tag = [&](int a, int b) { return tag[a] == tag[b]; };
+  int write = 0;
+  for (int i = 0; i < nlocal; i++) {
+    const int begin = adj_start[i], end = adj_start[i + 1];
+    adj_start[i] = write;
+    std::sort(adj.begin() + begin, adj.begin() + end, by_tag);
+    const int unique_end = int(std::unique(adj.begin() + begin, adj.begin() + end, same_tag) - adj.begin());
+    for (int s = begin; s < unique_end; s++) adj[write++] = adj[s];
+    degree[i] = write - adj_start[i];
+  }
+  adj_start[nlocal] = write;
+  adj.resize(write);
 }
 
 /* ----------------------------------------------------------------------
@@ -305,14 +329,14 @@ void ComputeBGraph::resolve_components()
   const int nall = nlocal + atom->nghost;
   tagint *tag = atom->tag;
 
-  mlglass::UnionFind uf(nall);
+  uf.reset(nall);
   for (int i = 0; i < nlocal; i++)
     for (int s = adj_start[i]; s < adj_start[i + 1]; s++) uf.unite(i, adj[s]);
 
   label.assign(nall, 0);
   for (int i = 0; i < nlocal; i++) label[i] = degree[i] > 0 ? tag[i] : 0;
 
-  std::vector<tagint> root_min(nall);
+  root_min.resize(nall);
   commmode = LABELS;
   while (true) {
     mlglass_compat::forward_comm(comm, this);
@@ -351,7 +375,6 @@ void ComputeBGraph::reduce_metrics()
 
   // local counts: components, bb_links, isolated_a, isolated_b, links
   bigint local[5] = {0, 0, 0, 0, 0}, total[5];
-  std::map<tagint, bigint> sizes;
   for (int i = 0; i < nlocal; i++) {
     if (!in_group(i)) continue;
     if (degree[i] == 0) {
@@ -359,7 +382,6 @@ void ComputeBGraph::reduce_metrics()
       continue;
     }
     if (label[i] == tag[i]) local[0]++;
-    sizes[label[i]]++;
     for (int s = adj_start[i]; s < adj_start[i + 1]; s++) {
       const int j = adj[s];
       if (tag[j] < tag[i]) continue;    // each link once, by its smaller-ID end
@@ -368,36 +390,7 @@ void ComputeBGraph::reduce_metrics()
     }
   }
   MPI_Allreduce(local, total, 5, MPI_LMP_BIGINT, MPI_SUM, world);
-
-  // Largest component: rank 0 sums the per-rank partial sizes (one entry per component piece).
-  std::vector<bigint> flat;
-  flat.reserve(2 * sizes.size());
-  for (const auto &s : sizes) {
-    flat.push_back(s.first);
-    flat.push_back(s.second);
-  }
-  bigint largest = 0;
-  if (comm->nprocs == 1) {
-    for (const auto &s : sizes) largest = std::max(largest, s.second);
-  } else {
-    int n = int(flat.size());
-    std::vector<int> counts(comm->nprocs), displs(comm->nprocs, 0);
-    MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, world);
-    std::vector<bigint> all;
-    if (comm->me == 0) {
-      for (int p = 1; p < comm->nprocs; p++) displs[p] = displs[p - 1] + counts[p - 1];
-      all.resize(displs.back() + counts.back());
-    }
-    MPI_Gatherv(flat.data(), n, MPI_LMP_BIGINT, all.data(), counts.data(), displs.data(),
-                MPI_LMP_BIGINT, 0, world);
-    if (comm->me == 0) {
-      std::map<bigint, bigint> merged;
-      for (size_t p = 0; p + 1 < all.size(); p += 2) merged[all[p]] += all[p + 1];
-      for (const auto &m : merged) largest = std::max(largest, m.second);
-    }
-    MPI_Bcast(&largest, 1, MPI_LMP_BIGINT, 0, world);
-  }
-
+  const bigint largest = largest_component();
   mlglass::BGraphMetrics m;
   m.components = total[0];
   m.bb_links = total[1];
@@ -408,6 +401,64 @@ void ComputeBGraph::reduce_metrics()
   const auto values = m.as_array();
   const double scale = normalize ? 1.0 / std::max<bigint>(group->count(igroup), 1) : 1.0;
   for (int v = 0; v < size_vector; v++) vector[v] = values[v] * scale;
+}
+
+/* ----------------------------------------------------------------------
+   Size of the largest component, counted over owned atoms by final label (the union-find also
+   holds ghost images, so its set sizes are not component sizes). On one rank a histogram over atom IDs suffices; on several, each rank counts its atoms per
+   label and rank 0 merges the (label, count) pieces.
+------------------------------------------------------------------------- */
+
+bigint ComputeBGraph::largest_component()
+{
+  const int nlocal = atom->nlocal;
+  bigint largest = 0;
+  if (comm->nprocs == 1) {
+    tagint maxtag = 0;
+    for (int i = 0; i < nlocal; i++) maxtag = std::max(maxtag, atom->tag[i]);
+    std::vector<bigint> count(size_t(maxtag) + 1, 0);
+    for (int i = 0; i < nlocal; i++)
+      if (degree[i] > 0) largest = std::max(largest, ++count[label[i]]);
+    return largest;
+  }
+
+  std::vector<tagint> labels;
+  for (int i = 0; i < nlocal; i++)
+    if (degree[i] > 0) labels.push_back(label[i]);
+  std::sort(labels.begin(), labels.end());
+  std::vector<bigint> pieces;    // label, count, label, count, ...
+  for (size_t a = 0; a < labels.size();) {
+    size_t b = a;
+    while (b < labels.size() && labels[b] == labels[a]) b++;
+    pieces.push_back(labels[a]);
+    pieces.push_back(bigint(b - a));
+    a = b;
+  }
+
+  int n = int(pieces.size());
+  std::vector<int> counts(comm->nprocs), displs(comm->nprocs, 0);
+  MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, world);
+  std::vector<bigint> all;
+  if (comm->me == 0) {
+    for (int p = 1; p < comm->nprocs; p++) displs[p] = displs[p - 1] + counts[p - 1];
+    all.resize(size_t(displs.back()) + counts.back());
+  }
+  MPI_Gatherv(pieces.data(), n, MPI_LMP_BIGINT, all.data(), counts.data(), displs.data(),
+              MPI_LMP_BIGINT, 0, world);
+  if (comm->me == 0) {
+    std::vector<std::pair<bigint, bigint>> merged;
+    for (size_t p = 0; p + 1 < all.size(); p += 2) merged.emplace_back(all[p], all[p + 1]);
+    std::sort(merged.begin(), merged.end());
+    for (size_t a = 0; a < merged.size();) {
+      bigint sum = 0;
+      size_t b = a;
+      for (; b < merged.size() && merged[b].first == merged[a].first; b++) sum += merged[b].second;
+      largest = std::max(largest, sum);
+      a = b;
+    }
+  }
+  MPI_Bcast(&largest, 1, MPI_LMP_BIGINT, 0, world);
+  return largest;
 }
 
 /* ---------------------------------------------------------------------- */

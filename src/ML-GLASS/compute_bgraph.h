@@ -11,7 +11,9 @@ ComputeStyle(bgraph,ComputeBGraph);
 #ifndef LMP_COMPUTE_BGRAPH_H
 #define LMP_COMPUTE_BGRAPH_H
 
+#include "atom.h"
 #include "compute.h"
+#include "union_find.h"
 
 #include <vector>
 
@@ -48,9 +50,13 @@ class ComputeBGraph : public Compute {
   int nmax;
   double **components;                // per-atom array: [0] component id, [1] degree
   std::vector<tagint> outtag;         // k out-link IDs per local+ghost atom (0: none)
+  std::vector<int> outidx;            // k out-link local indices per owned atom (-1: none)
+  std::vector<int> pair_first, pair_second, fill;    // scratch for build_adjacency()
   std::vector<tagint> label;          // component label per local+ghost atom
   std::vector<int> adj_start, adj;    // owned atoms' adjacency (CSR, local indices)
   std::vector<int> degree;
+  std::vector<tagint> root_min;       // scratch for resolve_components()
+  mlglass::UnionFind uf;
   int commmode;
   bigint evaluated_step;
   int evaluated_flag;                 // invoked_flag bit of the call that evaluated
@@ -60,8 +66,9 @@ class ComputeBGraph : public Compute {
   void build_adjacency();
   void resolve_components();
   void reduce_metrics();
-  bool is_b(int i) const;
-  bool in_group(int i) const;
+  bigint largest_component();
+  bool is_b(int i) const { return atom->type[i] == btype; }
+  bool in_group(int i) const { return atom->mask[i] & groupbit; }
 };
 
 }  // namespace LAMMPS_NS
