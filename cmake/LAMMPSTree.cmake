@@ -50,7 +50,7 @@ add_library(mlglass_lammps_headers INTERFACE)
 add_library(mlglass::lammps_headers ALIAS mlglass_lammps_headers)
 target_include_directories(mlglass_lammps_headers SYSTEM INTERFACE "${LAMMPS_SRC}")
 target_compile_definitions(mlglass_lammps_headers INTERFACE
-  LAMMPS_${_sizes} LAMMPS_VERSION_NUMBER=${LAMMPS_VERSION_NUMBER})
+  LAMMPS_${_sizes} LAMMPS_VERSION_NUMBER=${LAMMPS_VERSION_NUMBER})  # also for tests and benches
 if(LMP_LAMMPS_EXCEPTIONS OR LAMMPS_VERSION_NUMBER GREATER_EQUAL 20220623)
   target_compile_definitions(mlglass_lammps_headers INTERFACE LAMMPS_EXCEPTIONS)
   set(MLGLASS_LAMMPS_EXCEPTIONS ON)

@@ -35,3 +35,11 @@ function(mlglass_lammps_version_number lammps_src_dir out_var)
   math(EXPR _num "${_year} * 10000 + (${_idx} + 1) * 100 + ${_day}")
   set(${out_var} ${_num} PARENT_SCOPE)
 endfunction()
+
+# Compile settings and third-party dependencies of the ML-GLASS styles, applied to the plugin
+# target (plugin build) or to the `lammps` target (in-tree package build): one place for both.
+function(mlglass_add_dependencies target lammps_src_dir)
+  mlglass_lammps_version_number("${lammps_src_dir}" _version)
+  target_compile_definitions(${target} PRIVATE LAMMPS_VERSION_NUMBER=${_version})
+  target_compile_features(${target} PUBLIC cxx_std_17)
+endfunction()

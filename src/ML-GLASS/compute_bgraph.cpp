@@ -94,10 +94,13 @@ ComputeBGraph::~ComputeBGraph()
 
 void ComputeBGraph::init()
 {
+  // The list is always requested with one cutoff for all type pairs: without it LAMMPS would use
+  // each type pair's own pair cutoff and could miss a nearest neighbour of a short-ranged pair.
+  double search_cutoff = cutoff;
   if (cutoff == 0.0) {
     if (force->pair == nullptr)
       error->all(FLERR, "Compute bgraph needs a pair style or the cutoff keyword");
-    cutsq = force->pair->cutforce * force->pair->cutforce;
+    search_cutoff = force->pair->cutforce;
   } else {
     // Comm and Neighbor are initialised after computes, so derive the ghost cutoff they will use.
     const double pair_cut = force->pair ? force->pair->cutforce : 0.0;
@@ -107,8 +110,8 @@ void ComputeBGraph::init()
                  "Compute bgraph: cutoff {} plus neighbor skin {} exceeds the communication "
                  "cutoff {}; use comm_modify cutoff",
                  cutoff, neighbor->skin, comm_cutoff);
-    cutsq = cutoff * cutoff;
   }
+  cutsq = search_cutoff * search_cutoff;
 
   // The graph needs B particles and enough group atoms to have k neighbours each.
   bigint nb_local = 0, nb = 0;
@@ -121,7 +124,7 @@ void ComputeBGraph::init()
     error->all(FLERR, "Compute bgraph: group {} has {} atoms, need more than k = {}",
                group->names[igroup], group->count(igroup), k);
 
-  mlglass_compat::request_occasional_full(neighbor, this, instance_me, cutoff);
+  mlglass_compat::request_occasional_full(neighbor, this, instance_me, search_cutoff);
 }
 
 /* ---------------------------------------------------------------------- */

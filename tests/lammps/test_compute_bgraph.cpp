@@ -113,6 +113,21 @@ TEST_F(ComputeBGraphTest, AfterDynamicsWithMigrationAndReneighbouring) {
   expect_matches_reference(2, LinkRule::paper, "after dynamics");
 }
 
+TEST_F(ComputeBGraphTest, DefaultCutoffIsThePairCutoffForEveryTypePair) {
+  // One B and three A in a big box: the B's nearest neighbours are A's at 2.2 and 2.4, beyond the
+  // A-B pair cutoff (2.0 + skin 0.3) but within the global pair cutoff 2.5.
+  commands({"units lj", "dimension 2", "atom_style atomic", "boundary p p p",
+            "region box block 0 40 0 40 -0.5 0.5", "create_box 2 box",
+            "create_atoms 2 single 10.0 10.0 0.0", "create_atoms 1 single 12.2 10.0 0.0",
+            "create_atoms 1 single 10.0 12.4 0.0", "create_atoms 1 single 30.0 30.0 0.0",
+            "mass * 1.0", "pair_style lj/cut 2.5", "pair_coeff 1 1 1.0 1.0 2.5",
+            "pair_coeff 1 2 1.5 0.8 2.0", "pair_coeff 2 2 0.5 0.88 2.2",
+            "compute bg all bgraph", "thermo_style custom step c_bg[5]", "run 0 post no"});
+  const auto v = compute_vector("bg", BGraphMetrics::count);
+  EXPECT_EQ(v[4], 2.0);  // two links
+  EXPECT_EQ(v[2], 1.0);  // the far A is isolated
+}
+
 TEST_F(ComputeBGraphTest, NormalizeDividesByGroupCount) {
   random_system(2, 400, 77);
   commands({"compute bg all bgraph", "compute bgn all bgraph normalize yes", "run 0 post no"});
