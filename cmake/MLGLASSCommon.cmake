@@ -11,11 +11,13 @@ endif()
 set(MLGLASS_CORE_SOURCES
   knn.cpp
   bgraph.cpp
+  fire.cpp
 )
 
 # LAMMPS styles (thin adapters over the core library).
 set(MLGLASS_STYLE_SOURCES
   compute_bgraph.cpp
+  fix_inherent.cpp
 )
 
 # LAMMPS_VERSION_NUMBER (YYYYMMDD) from a LAMMPS tree's src/version.h, e.g. "29 Sep 2021" -> 20210929.

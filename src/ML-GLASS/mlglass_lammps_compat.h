@@ -3,6 +3,8 @@
 #pragma once
 
 #include "comm.h"
+#include "compute.h"
+#include "fix.h"
 #include "neigh_request.h"
 #include "neighbor.h"
 
@@ -36,12 +38,19 @@ inline void request_occasional_full(Neighbor *neighbor, Requestor *requestor, in
 #endif
 }
 
-template <class Style>
-inline void forward_comm(Comm *comm, Style *style) {
+inline void forward_comm(Comm *comm, Compute *compute) {
 #if LAMMPS_VERSION_NUMBER >= 20220107
-  comm->forward_comm(style);
+  comm->forward_comm(compute);
 #else
-  comm->forward_comm_compute(style);
+  comm->forward_comm_compute(compute);
+#endif
+}
+
+inline void reverse_comm(Comm *comm, Fix *fix, int size) {
+#if LAMMPS_VERSION_NUMBER >= 20220107
+  comm->reverse_comm(fix, size);
+#else
+  comm->reverse_comm_fix(fix, size);
 #endif
 }
 

@@ -7,12 +7,18 @@
 #include "version.h"
 
 #include "compute_bgraph.h"
+#include "fix_inherent.h"
 
 using namespace LAMMPS_NS;
 
 static Compute *bgraph_creator(LAMMPS *lmp, int argc, char **argv)
 {
   return new ComputeBGraph(lmp, argc, argv);
+}
+
+static Fix *inherent_creator(LAMMPS *lmp, int argc, char **argv)
+{
+  return new FixInherent(lmp, argc, argv);
 }
 
 extern "C" void lammpsplugin_init(void *lmp, void *handle, void *regfunc)
@@ -27,5 +33,11 @@ extern "C" void lammpsplugin_init(void *lmp, void *handle, void *regfunc)
   plugin.author = "ML-GLASS developers";
   plugin.creator.v2 = (lammpsplugin_factory2 *) &bgraph_creator;
   plugin.handle = handle;
+  (*register_plugin)(&plugin, lmp);
+
+  plugin.style = "fix";
+  plugin.name = "inherent";
+  plugin.info = "ML-GLASS FIRE inherent-structure sampling (doc/fix_inherent.rst)";
+  plugin.creator.v2 = (lammpsplugin_factory2 *) &inherent_creator;
   (*register_plugin)(&plugin, lmp);
 }

@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
@@ -25,11 +27,14 @@ class LammpsTest : public ::testing::Test {
   void SetUp() override { open(); }
   void TearDown() override { close(); }
 
-  void open() {
+  void open(MPI_Comm comm = MPI_COMM_WORLD) { lmp = make_lammps(comm); }
+
+  static LAMMPS_NS::LAMMPS *make_lammps(MPI_Comm comm) {
     const char *args[] = {"mlglass-test", "-log", "none", "-echo", "none", "-screen", "none",
                           "-nocite"};
-    lmp = new LAMMPS_NS::LAMMPS(8, const_cast<char **>(args), MPI_COMM_WORLD);
-    command(std::string("plugin load ") + MLGLASS_PLUGIN_PATH);
+    auto *l = new LAMMPS_NS::LAMMPS(8, const_cast<char **>(args), comm);
+    l->input->one(std::string("plugin load ") + MLGLASS_PLUGIN_PATH);
+    return l;
   }
   void close() {
     delete lmp;
@@ -81,6 +86,16 @@ class LammpsTest : public ::testing::Test {
     return out;
   }
   long natoms() { return long(lammps_get_natoms(lmp)); }
+
+  // A name for a scratch file, unique per test process group (same on every rank).
+  static std::string scratch_file(const std::string &stem) {
+    long pid = 0;
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank == 0) pid = long(getpid());
+    MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+    return "/tmp/mlglass-test-" + std::to_string(pid) + "-" + stem;
+  }
 };
 
 // Expect `line` to fail with a LAMMPS error whose message contains `fragment`.

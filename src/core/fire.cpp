@@ -1,0 +1,261 @@
+#include "fire.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mlglass {
+
+namespace {
+constexpr double EPS_ENERGY = 1.0e-8;  // LAMMPS min_fire.cpp
+}
+
+const char *stop_reason_name(StopReason reason) {
+  switch (reason) {
+    case StopReason::max_iterations: return "max iterations";
+    case StopReason::max_evaluations: return "max force evaluations";
+    case StopReason::energy_tolerance: return "energy tolerance";
+    case StopReason::force_tolerance: return "force tolerance";
+    case StopReason::max_vdotf_negative: return "max iterations with v.f negative";
+  }
+  return "unknown";
+}
+
+std::string FireParams::validate() const {
+  if (etol < 0.0) return "etol must be >= 0";
+  if (ftol < 0.0) return "ftol must be >= 0";
+  if (maxiter < 1) return "maxiter must be >= 1";
+  if (maxeval < 1) return "maxeval must be >= 1";
+  if (dmax <= 0.0) return "dmax must be > 0";
+  if (delaystep < 0) return "delaystep must be >= 0";
+  if (tmax < tmin) return "tmax has to be larger than tmin";
+  if (tmin < 0.0) return "tmin must be >= 0";
+  if (dtgrow < 1.0) return "dtgrow has to be larger than 1.0";
+  if (dtshrink > 1.0 || dtshrink <= 0.0) return "dtshrink has to be in (0, 1]";
+  if (alpha0 < 0.0 || alpha0 > 1.0) return "alpha0 must be in [0, 1]";
+  if (alphashrink <= 0.0 || alphashrink > 1.0) return "alphashrink must be in (0, 1]";
+  if (vdfmax < 0) return "vdfmax must be >= 0";
+  return "";
+}
+
+// The three norms of LAMMPS Min, with its summation order over the flat force vector.
+double fnorm_sqr(FireSystem &s) {
+  const double *f = s.f();
+  const int n = 3 * s.size();
+  double local = 0.0;
+  for (int i = 0; i < n; i++) local += f[i] * f[i];
+  return s.sum(local);
+}
+
+double fnorm_inf(FireSystem &s) {
+  const double *f = s.f();
+  const int n = 3 * s.size();
+  double local = 0.0;
+  for (int i = 0; i < n; i++) local = std::max(f[i] * f[i], local);
+  return s.max(local);
+}
+
+double fnorm_max(FireSystem &s) {
+  const double *f = s.f();
+  const int n = 3 * s.size();
+  double local = 0.0;
+  for (int i = 0; i < n; i += 3) {
+    const double fdotf = f[i] * f[i] + f[i + 1] * f[i + 1] + f[i + 2] * f[i + 2];
+    local = std::max(fdotf, local);
+  }
+  return s.max(local);
+}
+
+namespace {
+
+// v = dtf/m * f for every atom (LAMMPS: after velocities were reset, and leapfrog's half step)
+void kick_from_rest(FireSystem &s, double dtf) {
+  const int n = s.size();
+  double *v = s.v();
+  const double *f = s.f();
+  for (int i = 0; i < n; i++) {
+    const double dtfm = dtf / s.mass(i);
+    v[3 * i + 0] = dtfm * f[3 * i + 0];
+    v[3 * i + 1] = dtfm * f[3 * i + 1];
+    v[3 * i + 2] = dtfm * f[3 * i + 2];
+  }
+}
+
+void kick(FireSystem &s, double dtf) {
+  const int n = s.size();
+  double *v = s.v();
+  const double *f = s.f();
+  for (int i = 0; i < n; i++) {
+    const double dtfm = dtf / s.mass(i);
+    v[3 * i + 0] += dtfm * f[3 * i + 0];
+    v[3 * i + 1] += dtfm * f[3 * i + 1];
+    v[3 * i + 2] += dtfm * f[3 * i + 2];
+  }
+}
+
+}  // namespace
+
+FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double initial_energy) {
+  FireResult r;
+  r.energy_initial = initial_energy;
+
+  // MinFire::init() and setup_style()
+  double dt = dt0;
+  const double dtmax = p.tmax * dt;
+  const double dtmin = p.tmin * dt;
+  double alpha = p.alpha0;
+  std::int64_t ntimestep = 0;
+  std::int64_t last_negative = 0;
+  const std::int64_t ntimestep_start = 0;
+  int vdotf_negatif = 0;
+  std::fill(s.v(), s.v() + 3 * s.size(), 0.0);
+  bool flagv0 = true;
+  double ecurrent = initial_energy, eprevious = initial_energy;
+  const int integrator = int(p.integrator);
+
+  auto finish = [&](StopReason reason) {
+    r.reason = reason;
+    // Min::run(): a converged minimisation evaluates energy and forces once more
+    if (reason != StopReason::max_iterations) ecurrent = s.energy_force();
+    r.energy_final = ecurrent;
+    r.fnorm2_final = std::sqrt(fnorm_sqr(s));
+    r.fnorminf_final = std::sqrt(fnorm_inf(s));
+    r.dt_final = dt;
+    return r;
+  };
+
+  if (integrator == 2) {  // leapfrog: initial half step
+    s.energy_force();
+    r.evaluations++;
+    kick_from_rest(s, -0.5 * dt * s.ftm2v());
+  }
+
+  for (std::int64_t iter = 0; iter < p.maxiter; iter++) {
+    ntimestep++;
+    s.next_iteration();
+    r.iterations++;
+    int n = s.size();
+    double *v = s.v();
+    double *f = s.f();
+    double *x = s.x();
+
+    double vdotf = 0.0;
+    for (int i = 0; i < n; i++)
+      vdotf += v[3 * i] * f[3 * i] + v[3 * i + 1] * f[3 * i + 1] + v[3 * i + 2] * f[3 * i + 2];
+    const double vdotfall = s.sum(vdotf);
+
+    double scale1 = 0.0, scale2 = 0.0;
+    if (vdotfall > 0.0) {
+      double vdotv = 0.0;
+      vdotf_negatif = 0;
+      for (int i = 0; i < n; i++)
+        vdotv += v[3 * i] * v[3 * i] + v[3 * i + 1] * v[3 * i + 1] + v[3 * i + 2] * v[3 * i + 2];
+      const double vdotvall = s.sum(vdotv);
+      double fdotf = 0.0;
+      for (int i = 0; i < n; i++)
+        fdotf += f[3 * i] * f[3 * i] + f[3 * i + 1] * f[3 * i + 1] + f[3 * i + 2] * f[3 * i + 2];
+      const double fdotfall = s.sum(fdotf);
+      scale1 = 1.0 - alpha;
+      if (fdotfall <= 1e-20) scale2 = 0.0;
+      else scale2 = alpha * std::sqrt(vdotvall / fdotfall);
+      if (ntimestep - last_negative > p.delaystep) {
+        dt = std::min(dt * p.dtgrow, dtmax);
+        alpha *= p.alphashrink;
+      }
+    } else {
+      last_negative = ntimestep;
+      bool delayflag = true;
+      if (ntimestep - ntimestep_start < p.delaystep && p.initialdelay) delayflag = false;
+      if (delayflag) {
+        alpha = p.alpha0;
+        if (dt * p.dtshrink >= dtmin) dt *= p.dtshrink;
+      }
+      vdotf_negatif++;
+      if (p.vdfmax > 0 && vdotf_negatif > p.vdfmax) return finish(StopReason::max_vdotf_negative);
+      if (p.halfstepback) {
+        for (int i = 0; i < 3 * n; i++) x[i] -= 0.5 * dt * v[i];
+      }
+      std::fill(v, v + 3 * n, 0.0);
+      flagv0 = true;
+    }
+
+    // velocities from rest estimate whether dtv has to be limited
+    if (flagv0) {
+      s.energy_force();
+      r.evaluations++;
+      kick_from_rest(s, dt * s.ftm2v());
+      n = s.size();
+    }
+    v = s.v();
+    f = s.f();
+    x = s.x();
+
+    // limit the step so no particle moves further than dmax
+    double dtvone = dt;
+    for (int i = 0; i < n; i++) {
+      double vmax = std::max(std::fabs(v[3 * i]), std::fabs(v[3 * i + 1]));
+      vmax = std::max(vmax, std::fabs(v[3 * i + 2]));
+      if (dtvone * vmax > p.dmax) dtvone = p.dmax / vmax;
+    }
+    const double dtv = s.min(dtvone);
+    if (flagv0) std::fill(v, v + 3 * n, 0.0);
+
+    const bool mix = vdotfall > 0.0;
+    auto mix_velocity = [&](int i) {
+      for (int d = 0; d < 3; d++) v[3 * i + d] = scale1 * v[3 * i + d] + scale2 * f[3 * i + d];
+    };
+    if (integrator == 0 || integrator == 2) {  // semi-implicit Euler or leapfrog
+      const double dtf = dtv * s.ftm2v();
+      for (int i = 0; i < n; i++) {
+        const double dtfm = dtf / s.mass(i);
+        for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
+        if (mix) mix_velocity(i);
+        for (int d = 0; d < 3; d++) x[3 * i + d] += dtv * v[3 * i + d];
+      }
+      eprevious = ecurrent;
+      ecurrent = s.energy_force();
+      r.evaluations++;
+    } else if (integrator == 1) {  // velocity Verlet
+      const double dtf = 0.5 * dtv * s.ftm2v();
+      for (int i = 0; i < n; i++) {
+        const double dtfm = dtf / s.mass(i);
+        for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
+        if (mix) mix_velocity(i);
+        for (int d = 0; d < 3; d++) x[3 * i + d] += dtv * v[3 * i + d];
+      }
+      eprevious = ecurrent;
+      ecurrent = s.energy_force();
+      r.evaluations++;
+      kick(s, dtf);
+    } else {  // explicit Euler
+      const double dtf = dtv * s.ftm2v();
+      for (int i = 0; i < n; i++) {
+        const double dtfm = dtf / s.mass(i);
+        if (mix) mix_velocity(i);
+        for (int d = 0; d < 3; d++) x[3 * i + d] += dtv * v[3 * i + d];
+        for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
+      }
+      eprevious = ecurrent;
+      ecurrent = s.energy_force();
+      r.evaluations++;
+    }
+    flagv0 = false;
+
+    if (p.etol > 0.0 && ntimestep - last_negative > p.delaystep) {
+      if (std::fabs(ecurrent - eprevious) <
+          p.etol * 0.5 * (std::fabs(ecurrent) + std::fabs(eprevious) + EPS_ENERGY))
+        return finish(StopReason::energy_tolerance);
+    }
+    if (p.ftol > 0.0) {
+      double fdotf;
+      if (p.norm == ForceNorm::max) fdotf = fnorm_max(s);
+      else if (p.norm == ForceNorm::inf) fdotf = fnorm_inf(s);
+      else fdotf = fnorm_sqr(s);
+      if (fdotf < p.ftol * p.ftol) return finish(StopReason::force_tolerance);
+    }
+    // LAMMPS' FIRE does not check maxeval; here it caps runaway quenches (stop code 1)
+    if (r.evaluations >= p.maxeval) return finish(StopReason::max_evaluations);
+  }
+  return finish(StopReason::max_iterations);
+}
+
+}  // namespace mlglass

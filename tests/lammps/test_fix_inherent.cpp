@@ -1,0 +1,296 @@
+// fix inherent inside LAMMPS: the MD trajectory is bit-identical to a run without the fix, the
+// quench equals `minimize` with min_style fire, results do not depend on the rank count, restart
+// continues the schedule, and bad input gets clear errors. ctest runs this binary on 1, 2, 4 ranks.
+#include "lammps_fixture.h"
+
+#include "min.h"
+#include "output.h"
+#include "thermo.h"
+#include "update.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+enum class System { ka2d, lj3d };
+
+std::vector<std::string> system_commands(System s, int seed = 4321) {
+  const std::string sd = std::to_string(seed);
+  if (s == System::ka2d)
+    return {"units lj", "dimension 2", "atom_style atomic", "lattice sq 1.2",
+            "region box block 0 20 0 20 -0.5 0.5", "create_box 2 box", "create_atoms 1 box",
+            "set type 1 type/ratio 2 0.35 " + sd, "include " MLGLASS_SOURCE_DIR "/potentials/KA2D.lj",
+            "velocity all create 2.0 " + sd + " dist gaussian", "fix md all nvt temp 1.0 1.0 0.5",
+            "fix 2d all enforce2d", "fix mom all momentum 1 linear 1 1 0", "timestep 0.005"};
+  return {"units lj", "atom_style atomic", "lattice fcc 0.8442", "region box block 0 5 0 5 0 5",
+          "create_box 1 box", "create_atoms 1 box", "mass 1 1.0", "pair_style lj/cut 2.5",
+          "pair_coeff 1 1 1.0 1.0 2.5", "velocity all create 1.5 " + sd + " dist gaussian",
+          "fix md all nvt temp 1.2 1.2 0.5", "timestep 0.005"};
+}
+
+class FixInherentTest : public LammpsTest {
+ protected:
+  struct State {
+    std::vector<double> x, v;
+    std::vector<int> image;
+  };
+  State state() {
+    State s;
+    s.x = gather_x();
+    s.v.resize(3 * size_t(natoms()));
+    lammps_gather_atoms(lmp, const_cast<char *>("v"), 1, 3, s.v.data());
+    s.image.resize(natoms());
+    lammps_gather_atoms(lmp, const_cast<char *>("image"), 0, 1, s.image.data());
+    return s;
+  }
+  std::vector<double> fix_vector(const std::string &id) {
+    std::vector<double> out;
+    for (int i = 0; i < 8; ++i) {
+      auto *p = static_cast<double *>(lammps_extract_fix(lmp, id.c_str(), 0, 1, i, 0));
+      out.push_back(p ? *p : NAN);
+      lammps_free(p);
+    }
+    return out;
+  }
+};
+
+// ---- trajectory ------------------------------------------------------------------------------
+
+class Trajectory : public FixInherentTest, public ::testing::WithParamInterface<System> {};
+
+TEST_P(Trajectory, BitIdenticalWithAndWithoutQuenches) {
+  auto run = [&](bool with_fix) {
+    commands(system_commands(GetParam()));
+    if (with_fix) command("fix is all inherent 50");
+    // energies and pressure at the quench steps come from the MD, not from the minimum
+    commands({"fix avg all ave/time 50 1 50 c_thermo_pe c_thermo_press", "thermo 50",
+              "run 200 post no"});
+    auto s = state();
+    auto *pe = static_cast<double *>(lammps_extract_fix(lmp, "avg", 0, 1, 0, 0));
+    auto *press = static_cast<double *>(lammps_extract_fix(lmp, "avg", 0, 1, 1, 0));
+    std::vector<double> thermo = {*pe, *press};
+    lammps_free(pe);
+    lammps_free(press);
+    const double quenches = with_fix ? fix_vector("is")[7] : 0.0;
+    close();
+    open();
+    return std::make_tuple(s, thermo, quenches);
+  };
+  auto [with, thermo_with, quenches] = run(true);
+  auto [without, thermo_without, none] = run(false);
+  EXPECT_EQ(quenches, 5.0);  // steps 0, 50, 100, 150, 200
+  EXPECT_EQ(with.x, without.x);
+  EXPECT_EQ(with.v, without.v);
+  EXPECT_EQ(with.image, without.image);
+  EXPECT_EQ(thermo_with, thermo_without);
+}
+
+INSTANTIATE_TEST_SUITE_P(Lammps, Trajectory, ::testing::Values(System::ka2d, System::lj3d));
+
+// ---- equivalence with `minimize` -------------------------------------------------------------
+
+class Equivalence : public FixInherentTest, public ::testing::WithParamInterface<System> {};
+
+TEST_P(Equivalence, SameEnergyAndIterationsAsMinimizeFire) {
+  commands(system_commands(GetParam()));
+  commands({"fix is all inherent 100 etol 0.0 ftol 1e-8 maxiter 100000 maxeval 1000000",
+            "run 100 post no"});
+  const auto v = fix_vector("is");
+  const auto is_x = gather_peratom("f_is", 3);
+  close();
+  open();
+  commands(system_commands(GetParam()));
+  commands({"run 100 post no", "min_style fire", "minimize 0.0 1e-8 100000 1000000"});
+  LAMMPS_NS::Min *min = lmp->update->minimize;
+  const double norm = lmp->output->thermo->normflag ? 1.0 : 1.0 / natoms();
+  const double eis_atom = min->efinal * norm;
+  EXPECT_NEAR(v[0], eis_atom, 1e-8 * std::fabs(eis_atom));
+  EXPECT_EQ(v[2], double(min->niter));
+  EXPECT_EQ(v[3], double(min->neval));
+  EXPECT_EQ(v[5], 3.0);  // force tolerance
+  EXPECT_NEAR(v[1], v[0] * natoms(), 1e-9 * std::fabs(v[1]));
+  // the per-atom IS coordinates are the minimised positions, wrapped into the box
+  const auto x = gather_x();
+  double lo[3], hi[3], xy, yz, xz;
+  int per[3], changed;
+  lammps_extract_box(lmp, lo, hi, &xy, &yz, &xz, per, &changed);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const int d = i % 3;
+    const double len = hi[d] - lo[d];
+    double diff = x[i] - is_x[i];
+    diff -= len * std::nearbyint(diff / len);
+    worst = std::max(worst, std::fabs(diff));
+  }
+  EXPECT_LT(worst, 1e-9);
+}
+
+INSTANTIATE_TEST_SUITE_P(Lammps, Equivalence, ::testing::Values(System::ka2d, System::lj3d));
+
+// ---- rank-count independence -------------------------------------------------------------------
+
+TEST_F(FixInherentTest, SameEnergyOnOneRankAsOnAll) {
+  // One liquid configuration, quenched at setup by all ranks and by rank 0 alone. (Comparing MD
+  // runs would compare different configurations: trajectories diverge at round-off between rank
+  // counts.)
+  const std::string data = scratch_file("liquid.data");
+  commands(system_commands(System::ka2d));
+  commands({"run 100 post no", "write_data " + data + " nocoeff"});
+  auto eis = [&](LAMMPS_NS::LAMMPS *l) {
+    for (const auto &c : {std::string("units lj"), std::string("dimension 2"),
+                          std::string("atom_style atomic"), "read_data " + data,
+                          std::string("include " MLGLASS_SOURCE_DIR "/potentials/KA2D.lj"),
+                          std::string("fix 2d all enforce2d"), std::string("fix is all inherent 1000"),
+                          std::string("run 0 post no")})
+      l->input->one(c);
+    auto *p = static_cast<double *>(lammps_extract_fix(l, "is", 0, 1, 0, 0));
+    const double e = *p;
+    lammps_free(p);
+    return e;
+  };
+  close();
+  open();
+  const double all = eis(lmp);
+  close();  // LAMMPS keeps one process-wide plugin registry: one instance at a time
+  int rank;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  double one = 0.0;
+  if (rank == 0) {
+    auto *single = make_lammps(MPI_COMM_SELF);
+    one = eis(single);
+    delete single;
+    std::remove(data.c_str());
+  }
+  MPI_Bcast(&one, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  open();
+  EXPECT_NEAR(all, one, 1e-10 * std::fabs(one)) << "on " << nprocs() << " ranks";
+  EXPECT_LT(one, -3.5);
+}
+
+// ---- restart -----------------------------------------------------------------------------------
+
+TEST_F(FixInherentTest, RestartContinuesScheduleAndValues) {
+  const std::string file = scratch_file("inherent.restart");
+  commands(system_commands(System::ka2d));
+  commands({"fix is all inherent 50", "run 100 post no", "write_restart " + file,
+            "run 100 post no"});
+  const auto straight = fix_vector("is");
+  close();
+  open();
+  commands({"read_restart " + file, "include " MLGLASS_SOURCE_DIR "/potentials/KA2D.lj",
+            "fix md all nvt temp 1.0 1.0 0.5", "fix 2d all enforce2d",
+            "fix mom all momentum 1 linear 1 1 0", "timestep 0.005", "fix is all inherent 50"});
+  const auto restored = fix_vector("is");
+  EXPECT_EQ(restored[6], 100.0);  // last quench step survives the restart
+  EXPECT_EQ(restored[7], 3.0);    // quenches at 0, 50, 100
+  EXPECT_NE(restored[0], 0.0);
+  command("run 100 post no");     // no repeat quench at step 100, then 150 and 200
+  const auto resumed = fix_vector("is");
+  EXPECT_EQ(resumed[6], straight[6]);
+  EXPECT_EQ(resumed[7], straight[7]);
+  EXPECT_NEAR(resumed[0], straight[0], 1e-8 * std::fabs(straight[0]));
+  int rank;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) std::remove(file.c_str());
+}
+
+// ---- outputs -----------------------------------------------------------------------------------
+
+TEST_F(FixInherentTest, FileHasOneLinePerQuenchAndPerAtomEnergiesSumToTotal) {
+  const std::string file = scratch_file("inherent.dat");
+  commands(system_commands(System::ka2d));
+  commands({"fix is all inherent 40 energy yes file " + file, "run 80 post no"});
+  const auto v = fix_vector("is");
+  const auto cols = gather_peratom("f_is", 4);
+  double sum = 0.0;
+  for (long i = 0; i < natoms(); ++i) sum += cols[4 * i + 3];
+  EXPECT_NEAR(sum, v[1], 1e-9 * std::fabs(v[1]));
+  int rank;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) {
+    std::ifstream in(file);
+    std::string line;
+    std::vector<std::string> rows;
+    while (std::getline(in, line))
+      if (!line.empty() && line[0] != '#') rows.push_back(line);
+    ASSERT_EQ(rows.size(), 3u);  // steps 0, 40, 80
+    std::istringstream last(rows.back());
+    double step, temp, eis_atom, eis_total, iters, evals, fnorm, reason;
+    last >> step >> temp >> eis_atom >> eis_total >> iters >> evals >> fnorm >> reason;
+    EXPECT_EQ(step, 80.0);
+    EXPECT_GT(temp, 0.0);
+    EXPECT_NEAR(eis_atom, v[0], 1e-9 * std::fabs(v[0]));
+    EXPECT_EQ(iters, v[2]);
+    EXPECT_EQ(reason, 3.0);
+    std::remove(file.c_str());
+  }
+}
+
+TEST_F(FixInherentTest, MaxiterIsReportedNotHidden) {
+  commands(system_commands(System::ka2d));
+  commands({"fix is all inherent 100 maxiter 5", "run 0 post no"});
+  const auto v = fix_vector("is");
+  EXPECT_EQ(v[2], 5.0);
+  EXPECT_EQ(v[5], 0.0);  // stop reason: max iterations
+}
+
+TEST_F(FixInherentTest, AtomsOutsideTheGroupStayPut) {
+  commands(system_commands(System::ka2d));
+  commands({"region left block INF 8 INF INF INF INF", "group left region left",
+            "fix is left inherent 100", "run 0 post no"});
+  const auto is_x = gather_peratom("f_is", 3);
+  const auto x = gather_x();
+  std::vector<int> mask(natoms());
+  lammps_gather_atoms(lmp, const_cast<char *>("mask"), 0, 1, mask.data());
+  int moved_outside = 0, moved_inside = 0;
+  for (long i = 0; i < natoms(); ++i) {
+    const bool in_group = mask[i] & 2;  // group "left" is the second group
+    const double d = std::fabs(is_x[3 * i] - x[3 * i]) + std::fabs(is_x[3 * i + 1] - x[3 * i + 1]);
+    if (!in_group && d > 1e-12) ++moved_outside;
+    if (in_group && d > 1e-6) ++moved_inside;
+  }
+  EXPECT_EQ(moved_outside, 0);
+  EXPECT_GT(moved_inside, 0);
+}
+
+// ---- bad input ---------------------------------------------------------------------------------
+
+TEST_F(FixInherentTest, BadArgumentsGiveClearErrors) {
+  commands(system_commands(System::ka2d));
+  EXPECT_LAMMPS_ERROR("fix is all inherent", "missing N");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 0", "N must be > 0, got 0");
+  EXPECT_LAMMPS_ERROR("fix is all inherent -10", "N must be > 0, got -10");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 tolerance 1", "unknown keyword 'tolerance'");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 etol -1", "etol must be >= 0");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 ftol -1e-8", "ftol must be >= 0");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 maxiter 0", "maxiter must be >= 1");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 maxeval 0", "maxeval must be >= 1");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 integrator rk4", "integrator 'rk4' unknown");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 dtgrow 0.5", "dtgrow has to be larger than 1.0");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 energy maybe", "energy expects yes or no");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 ftol", "missing value for keyword 'ftol'");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 file /nonexistent/dir/is.dat",
+                      "cannot open file '/nonexistent/dir/is.dat'");
+}
+
+TEST_F(FixInherentTest, NeedsAPairStyleWithEnergies) {
+  commands({"units lj", "atom_style atomic", "lattice fcc 0.8442", "region box block 0 3 0 3 0 3",
+            "create_box 1 box", "create_atoms 1 box", "mass 1 1.0", "fix is all inherent 10"});
+  EXPECT_LAMMPS_ERROR("run 0 post no", "needs a pair style that computes forces and energies");
+  commands({"pair_style lj/cut 2.5", "pair_coeff 1 1 1.0 1.0 2.5", "pair_modify compute no"});
+  EXPECT_LAMMPS_ERROR("run 0 post no", "needs a pair style that computes forces and energies");
+}
+
+TEST_F(FixInherentTest, RefusesBoxChangingRuns) {
+  commands(system_commands(System::lj3d));
+  commands({"unfix md", "fix md all npt temp 1.0 1.0 0.5 iso 1.0 1.0 5.0",
+            "fix is all inherent 10"});
+  EXPECT_LAMMPS_ERROR("run 0 post no", "cannot be used while the box changes");
+}
+
+}  // namespace
