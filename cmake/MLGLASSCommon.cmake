@@ -12,6 +12,7 @@ set(MLGLASS_CORE_SOURCES
   knn.cpp
   bgraph.cpp
   fire.cpp
+  tg.cpp
 )
 
 # LAMMPS styles (thin adapters over the core library).

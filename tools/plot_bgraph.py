@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Plot compute bgraph metrics against temperature from a `fix ave/time` file.
 
-Usage: plot_bgraph.py DATA PNG
+Usage: plot_bgraph.py DATA PNG [--tcol N] [--mcol N]
 
-DATA has the columns written by examples/bgraph/in.bgraph:
-TimeStep c_thermo_temp c_bg[1] ... c_bg[6].
+DATA: whitespace columns, '#' comments. --tcol is the 1-based column of the temperature
+(default 2), --mcol the column of c_bg[1] (components; default 3), followed by c_bg[2] (B-B links)
+and c_bg[3] (isolated A). examples/cooling/in.cooling writes step, T_ramp, T, c_bg[1..6]:
+use --tcol 2 --mcol 4.
 """
+import argparse
+import os
 import sys
 
 import matplotlib
@@ -14,34 +18,36 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-NAMES = ["components", "B-B links", "isolated A", "isolated B", "links", "largest component"]
+NAMES = ["components", "B-B links", "isolated A"]
 
 
-def main(argv):
-    if len(argv) != 3:
-        sys.exit(__doc__)
-    data_path, png_path = argv[1], argv[2]
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data")
+    ap.add_argument("png")
+    ap.add_argument("--tcol", type=int, default=2)
+    ap.add_argument("--mcol", type=int, default=3)
+    a = ap.parse_args()
     try:
-        data = np.loadtxt(data_path, comments="#", ndmin=2)
+        data = np.loadtxt(a.data, comments="#", ndmin=2)
     except (OSError, ValueError) as err:
-        sys.exit(f"plot_bgraph.py: cannot read {data_path}: {err}")
-    if data.shape[0] == 0 or data.shape[1] < 2 + 3:
-        sys.exit(f"plot_bgraph.py: {data_path} needs rows of step, T and >= 3 metrics")
-    temp = data[:, 1]
+        sys.exit(f"plot_bgraph.py: cannot read {a.data}: {err}")
+    need = max(a.tcol, a.mcol + 2)
+    if data.shape[0] == 0 or data.shape[1] < need:
+        sys.exit(f"plot_bgraph.py: {a.data} has {data.shape[1]} columns, need {need} "
+                 f"(--tcol {a.tcol}, --mcol {a.mcol})")
+    temp = data[:, a.tcol - 1]
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), constrained_layout=True)
-    for col, ax in enumerate(axes):
-        ax.plot(temp, data[:, 2 + col], "o-", ms=3)
+    for k, ax in enumerate(axes):
+        ax.plot(temp, data[:, a.mcol - 1 + k], "o-", ms=3)
         ax.set_xlabel("T")
-        ax.set_title(NAMES[col])
-        ax.invert_xaxis()
+        ax.set_title(NAMES[k])
     fig.suptitle("B-particle graph metrics along cooling (compute bgraph)")
-    tmp = png_path + ".tmp.png"
+    tmp = a.png + ".tmp.png"
     fig.savefig(tmp, dpi=120)
-    import os
-
-    os.replace(tmp, png_path)  # never leave a half-written plot behind
-    print(f"wrote {png_path}")
+    os.replace(tmp, a.png)  # never leave a half-written plot behind
+    print(f"wrote {a.png}")
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    main()

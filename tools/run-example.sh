@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# The README's main job: build everything, run the cooling example with the ML-GLASS styles, and
-# plot its metrics against temperature (examples/bgraph/out/).
+# The README's main job: build everything, run the cooling example (fix inherent + compute bgraph
+# along a 2D Kob-Andersen cooling ramp), fit T_g from E_IS(T) and plot, all into
+# examples/cooling/out/. Extra arguments go to LAMMPS, e.g. -var ramp 400000 -var seed 2.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 bash tools/build.sh
-OUT=examples/bgraph/out
+# Debian's python3 has python3-matplotlib; a python3 earlier on PATH (a virtualenv) may not
+PYTHON=${MLGLASS_PYTHON:-/usr/bin/python3}
+OUT=examples/cooling/out
 mkdir -p "$OUT"
-build/lammps/lmp -in examples/bgraph/in.bgraph -var plugin build/mlglass/mlglassplugin.so \
-  -var out "$OUT" -log "$OUT/log.lammps" "$@"
-python3 tools/plot_bgraph.py "$OUT/bgraph.dat" "$OUT/bgraph_vs_T.png"
-echo "run-example.sh: metrics in $OUT/bgraph.dat, plot in $OUT/bgraph_vs_T.png"
+start=$(date +%s)
+build/lammps/lmp -in examples/cooling/in.cooling -var mlglass "$ROOT" \
+  -var plugin build/mlglass/mlglassplugin.so -var out "$OUT" -log "$OUT/log.lammps" "$@"
+build/mlglass/mlglass tg "$OUT/is.dat" --json "$OUT/tg.json" --plot "$OUT/eis_vs_T.png"
+"$PYTHON" tools/plot_bgraph.py "$OUT/bgraph.dat" "$OUT/bgraph_vs_T.png" --tcol 2 --mcol 4
+echo "run-example.sh: done in $(( $(date +%s) - start )) s: $OUT/is.dat (E_IS per quench)," \
+     "$OUT/tg.json, $OUT/eis_vs_T.png, $OUT/bgraph.dat, $OUT/bgraph_vs_T.png, $OUT/traj.dump"

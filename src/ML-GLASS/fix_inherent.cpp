@@ -393,6 +393,7 @@ int FixInherent::setmask()
 
 void FixInherent::init()
 {
+  if (update->whichflag != 1) return;    // the fix quenches during MD runs only; minimize is free
   if (force->pair == nullptr || !force->pair->compute_flag)
     error->all(FLERR, "Fix inherent needs a pair style that computes forces and energies");
   if (find_compute(modify, "thermo_pe") == nullptr)

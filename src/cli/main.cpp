@@ -1,0 +1,40 @@
+// `mlglass`: the ML-GLASS command-line program, one binary with a subcommand per analysis.
+// Exit codes are shared by all subcommands: 0 success, 1 bad data or failed output, 2 bad usage.
+#include "tg_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char **argv) {
+  CLI::App app{"ML-GLASS: analysis of glass-former simulations (Swanson et al., Soft Matter 2020)",
+               "mlglass"};
+  app.set_version_flag("--version", MLGLASS_VERSION);
+  app.require_subcommand(1);
+  mlglass::cli::TgArgs tg_args;
+  CLI::App *tg = mlglass::cli::add_tg_command(app, tg_args);
+
+  // CLI11 would answer "A subcommand is required" for a misspelt one: name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    try {
+      app.get_subcommand(argv[1]);
+    } catch (const CLI::OptionNotFound &) {
+      std::cerr << "mlglass: error: unknown subcommand '" << argv[1] << "' (available: tg)\n"
+                << "Run 'mlglass --help' for usage.\n";
+      return 2;
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success &e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    // Name the subcommand the user was running, so the message points at the right --help.
+    const std::string who = tg->parsed() ? "mlglass tg" : "mlglass";
+    std::cerr << who << ": error: " << e.what() << "\n"
+              << "Run '" << who << " --help' for usage.\n";
+    return 2;
+  }
+  if (tg->parsed()) return mlglass::cli::run_tg(tg_args);
+  return 2;  // unreachable: require_subcommand(1)
+}
