@@ -7,12 +7,13 @@ if(EXISTS "${MLGLASS_ROOT}/src/core/knn.cpp")
   set(MLGLASS_STYLE_DIR "${MLGLASS_ROOT}/src/ML-GLASS")
 endif()
 
-# LAMMPS-independent core library: graphs, union-find, metrics (later the model and dump reader).
+# LAMMPS-independent core library: graphs, union-find, metrics, dump reader (later the model).
 set(MLGLASS_CORE_SOURCES
   knn.cpp
   bgraph.cpp
   fire.cpp
   tg.cpp
+  dump_reader.cpp
 )
 
 # LAMMPS styles (thin adapters over the core library).
@@ -45,4 +46,8 @@ function(mlglass_add_dependencies target lammps_src_dir)
   mlglass_lammps_version_number("${lammps_src_dir}" _version)
   target_compile_definitions(${target} PRIVATE LAMMPS_VERSION_NUMBER=${_version})
   target_compile_features(${target} PUBLIC cxx_std_17)
+  # The core library's dump reader reads .gz dumps through zlib; the in-tree package compiles the
+  # core sources into the lammps target itself, so that target needs it too.
+  find_package(ZLIB REQUIRED)
+  target_link_libraries(${target} PRIVATE ZLIB::ZLIB)
 endfunction()
