@@ -10,8 +10,11 @@ endif()
 # LAMMPS-independent core library: graphs, union-find, metrics, dump reader (later the model).
 set(MLGLASS_CORE_SOURCES
   knn.cpp
+  window_graph.cpp
   bgraph.cpp
   fire.cpp
+  classification.cpp
+  dataset.cpp
   tg.cpp
   dump_reader.cpp
 )

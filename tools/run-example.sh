@@ -13,7 +13,8 @@ mkdir -p "$OUT"
 start=$(date +%s)
 build/lammps/lmp -in examples/cooling/in.cooling -var mlglass "$ROOT" \
   -var plugin build/mlglass/mlglassplugin.so -var out "$OUT" -log "$OUT/log.lammps" "$@"
-build/mlglass/mlglass tg "$OUT/is.dat" --json "$OUT/tg.json" --plot "$OUT/eis_vs_T.png"
+# T_g from the supercooled-liquid and glass regimes (T <= 1.2) against the ramp temperature
+build/mlglass/mlglass tg "$OUT/eis.dat" --tmax 1.2 --json "$OUT/tg.json" --plot "$OUT/eis_vs_T.png"
 "$PYTHON" tools/plot_bgraph.py "$OUT/bgraph.dat" "$OUT/bgraph_vs_T.png" --tcol 2 --mcol 4
 echo "run-example.sh: done in $(( $(date +%s) - start )) s: $OUT/is.dat (E_IS per quench)," \
      "$OUT/tg.json, $OUT/eis_vs_T.png, $OUT/bgraph.dat, $OUT/bgraph_vs_T.png, $OUT/traj.dump"

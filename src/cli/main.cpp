@@ -1,6 +1,7 @@
 // `mlglass`: the ML-GLASS command-line program, one binary with a subcommand per analysis.
 // Exit codes are shared by all subcommands: 0 success, 1 bad data or failed output, 2 bad usage.
 #include "tg_command.h"
+#include "train_command.h"
 
 #include <CLI/CLI.hpp>
 
@@ -13,13 +14,17 @@ int main(int argc, char **argv) {
   app.require_subcommand(1);
   mlglass::cli::TgArgs tg_args;
   CLI::App *tg = mlglass::cli::add_tg_command(app, tg_args);
+  mlglass::cli::TrainArgs train_args;
+  CLI::App *train = mlglass::cli::add_train_command(app, train_args);
+  mlglass::cli::EvalArgs eval_args;
+  CLI::App *eval = mlglass::cli::add_eval_command(app, eval_args);
 
   // CLI11 would answer "A subcommand is required" for a misspelt one: name it instead.
   if (argc > 1 && argv[1][0] != '-') {
     try {
       app.get_subcommand(argv[1]);
     } catch (const CLI::OptionNotFound &) {
-      std::cerr << "mlglass: error: unknown subcommand '" << argv[1] << "' (available: tg)\n"
+      std::cerr << "mlglass: error: unknown subcommand '" << argv[1] << "' (available: tg, train, eval)\n"
                 << "Run 'mlglass --help' for usage.\n";
       return 2;
     }
@@ -30,11 +35,16 @@ int main(int argc, char **argv) {
     return app.exit(e);
   } catch (const CLI::ParseError &e) {
     // Name the subcommand the user was running, so the message points at the right --help.
-    const std::string who = tg->parsed() ? "mlglass tg" : "mlglass";
+    const std::string who = tg->parsed()      ? "mlglass tg"
+                            : train->parsed() ? "mlglass train"
+                            : eval->parsed()  ? "mlglass eval"
+                                              : "mlglass";
     std::cerr << who << ": error: " << e.what() << "\n"
               << "Run '" << who << " --help' for usage.\n";
     return 2;
   }
   if (tg->parsed()) return mlglass::cli::run_tg(tg_args);
+  if (train->parsed()) return mlglass::cli::run_train(train_args);
+  if (eval->parsed()) return mlglass::cli::run_eval(eval_args);
   return 2;  // unreachable: require_subcommand(1)
 }

@@ -7,7 +7,7 @@ REPO=$1 BUILD=$2 LMP=$3 PYTHON=$4
 OUT=$(mktemp -d /tmp/mlglass-cooling-smoke.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 "$LMP" -in "$REPO/examples/cooling/in.cooling" -var mlglass "$REPO" \
-  -var plugin "$BUILD/mlglassplugin.so" -var natoms 300 -var ramp 4000 -var nsample 8 \
+  -var plugin "$BUILD/mlglassplugin.so" -var natoms 300 -var equil 200 -var ramp 4000 -var nsample 8 \
   -var ndump 4 -var out "$OUT" -log "$OUT/log.lammps" -screen none
 fail() { echo "cooling_smoke: $*" >&2; exit 1; }
 # fix inherent file: 9 quenches (steps 0, 500, ..., 4000), 8 columns, converged (reason 3)

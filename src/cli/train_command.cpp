@@ -1,0 +1,162 @@
+#include "train_command.h"
+
+#include "classification.h"
+#include "dataset.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+namespace mlglass::cli {
+
+CLI::App *add_train_command(CLI::App &app, TrainArgs &a) {
+  auto *c = app.add_subcommand("train", "train the D-MPNN on a manifest of labelled dump frames");
+  auto &o = a.options;
+  c->add_option("--manifest", a.manifest, "CSV manifest: file,timestep,label[,temperature][,group]")
+      ->required();
+  c->add_option("--out", a.out, "output directory (checkpoint.pt, best.pt, last.pt, metrics.csv)")
+      ->required();
+  c->add_option("--val-manifest", a.val_manifest, "validation manifest (default: split --manifest)");
+  c->add_option("--val-fraction", a.val_fraction, "stratified validation share of --manifest")
+      ->check(CLI::Range(0.01, 0.5));
+  c->add_option("--k", o.graph.k, "nearest neighbours per particle")->check(CLI::Range(1, 64));
+  c->add_option("--window", o.graph.window.side, "window side")->check(CLI::PositiveNumber);
+  c->add_option("--window-units", a.window_units, "fraction (of the box) or distance")
+      ->check(CLI::IsMember({"fraction", "distance"}));
+  c->add_option("--offsets", a.offsets, "independent (default) or diagonal (the authors')")
+      ->check(CLI::IsMember({"independent", "diagonal"}));
+  c->add_flag("--no-periodic", a.no_periodic, "windows inside the box only (the authors')");
+  c->add_option("--features", a.features, "node features: type (one-hot) or type+xy")
+      ->check(CLI::IsMember({"type", "type+xy"}));
+  c->add_option("--ntypes", o.graph.ntypes, "atom types")->check(CLI::Range(1, 64));
+  c->add_option("--hidden", o.model.hidden)->check(CLI::Range(1, 100000));
+  c->add_option("--depth", o.model.depth)->check(CLI::Range(1, 100));
+  c->add_option("--ffn-layers", o.model.ffn_layers)->check(CLI::Range(1, 100));
+  c->add_option("--ffn-hidden", o.model.ffn_hidden)->check(CLI::Range(1, 100000));
+  c->add_option("--dropout", o.model.dropout)->check(CLI::Range(0.0, 0.95));
+  c->add_flag("--attention", o.model.attention, "edge self-attention (per graph)");
+  c->add_option("--readout", a.readout)->check(CLI::IsMember({"mean", "sum"}));
+  c->add_option("--epochs", o.epochs)->check(CLI::Range(1, 100000));
+  c->add_option("--batch", o.batch_size)->check(CLI::Range(1, 100000));
+  c->add_option("--init-lr", o.init_lr)->check(CLI::PositiveNumber);
+  c->add_option("--max-lr", o.max_lr)->check(CLI::PositiveNumber);
+  c->add_option("--final-lr", o.final_lr)->check(CLI::PositiveNumber);
+  c->add_option("--warmup", o.warmup_epochs, "warm-up epochs")->check(CLI::NonNegativeNumber);
+  c->add_option("--clip", o.clip_norm, "max gradient norm (0: off)");
+  c->add_option("--val-windows", o.val_windows, "fixed windows per validation configuration")
+      ->check(CLI::Range(1, 1000));
+  c->add_option("--seed", o.seed);
+  c->add_option("--threads", a.threads, "torch threads (1 = deterministic)")->check(CLI::Range(1, 256));
+  c->add_flag("--resume", o.resume, "continue from OUT/checkpoint.pt");
+  c->add_option("--stop-after", o.stop_after, "end this run after N epochs (for time-limited jobs)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_flag("--quiet", a.quiet, "no progress output");
+  return c;
+}
+
+int run_train(TrainArgs &a) {
+  auto fail = [](const std::string &msg, int code) {
+    std::cerr << "mlglass train: error: " << msg << "\n";
+    return code;
+  };
+  try {
+    at::set_num_threads(a.threads);
+    auto &o = a.options;
+    o.out_dir = a.out;
+    o.progress = !a.quiet;
+    o.graph.window.side_is_fraction = a.window_units == "fraction";
+    o.graph.window.offsets = a.offsets == "diagonal" ? WindowOptions::Offsets::diagonal
+                                                     : WindowOptions::Offsets::independent;
+    o.graph.window.periodic = !a.no_periodic;
+    o.graph.features = a.features == "type" ? NodeFeatures::type_onehot : NodeFeatures::type_xy;
+    o.model.readout = a.readout == "sum" ? DmpnnConfig::Readout::sum : DmpnnConfig::Readout::mean;
+    o.model.seed = o.seed;
+
+    auto entries = read_manifest(a.manifest);
+    auto train = load_configurations(entries, directory_of(a.manifest));
+    std::vector<Configuration> val;
+    if (!a.val_manifest.empty()) {
+      val = load_configurations(read_manifest(a.val_manifest), directory_of(a.val_manifest));
+    } else {
+      std::vector<int> labels;
+      for (const auto &c : train) labels.push_back(c.label);
+      const int k = std::max(2, int(std::lround(1.0 / a.val_fraction)));
+      const auto fold = stratified_folds(labels, k, o.seed);
+      std::vector<Configuration> rest;
+      for (std::size_t i = 0; i < train.size(); ++i)
+        (fold[i] == 0 ? val : rest).push_back(std::move(train[i]));
+      train = std::move(rest);
+    }
+    for (const auto *set : {&train, &val})
+      for (const auto &c : *set)
+        for (int t : c.type)
+          if (t < 1 || t > o.graph.ntypes)
+            return fail(c.source + ": atom type " + std::to_string(t) + " outside 1.." +
+                            std::to_string(o.graph.ntypes) + " (--ntypes)", 1);
+    std::cerr << "mlglass train: " << train.size() << " training and " << val.size()
+              << " validation configurations\n";
+    const auto r = train_model(train, val, o);
+    std::cout << "best validation AUC " << r.best_val_auc << " at epoch " << r.best_epoch
+              << "\nmodel: " << r.best_model << "\nlast: " << r.last_model << "\n";
+    return 0;
+  } catch (const std::invalid_argument &e) {
+    return fail(e.what(), 2);
+  } catch (const std::exception &e) {
+    return fail(e.what(), 1);
+  }
+}
+
+CLI::App *add_eval_command(CLI::App &app, EvalArgs &a) {
+  auto *c = app.add_subcommand("eval", "AUC, accuracy and ROC of a saved model on a manifest");
+  c->add_option("--model", a.model, "model file written by mlglass train")->required();
+  c->add_option("--manifest", a.manifest, "CSV manifest of labelled frames")->required();
+  c->add_option("--windows", a.windows, "random windows per configuration")->check(CLI::Range(1, 10000));
+  c->add_flag("--whole", a.whole, "one graph per whole configuration instead of windows");
+  c->add_option("--window", a.window, "window side in the model's units (default: the model's)");
+  c->add_option("--roc", a.roc_csv, "write the ROC curve as CSV");
+  c->add_option("--seed", a.seed);
+  c->add_option("--threads", a.threads)->check(CLI::Range(1, 256));
+  return c;
+}
+
+int run_eval(const EvalArgs &a) {
+  try {
+    at::set_num_threads(a.threads);
+    auto [model, meta_text] = load_model(a.model);
+    const auto meta = nlohmann::json::parse(meta_text);
+    GraphOptions g;
+    g.k = meta.at("k");
+    g.window.side = a.window > 0 ? a.window : meta.at("window").at("side").get<double>();
+    g.window.side_is_fraction = meta.at("window").at("side_is_fraction");
+    g.window.periodic = meta.at("window").at("periodic");
+    g.features = meta.at("node_features") == "type" ? NodeFeatures::type_onehot : NodeFeatures::type_xy;
+    g.ntypes = meta.at("ntypes");
+    const auto configs = load_configurations(read_manifest(a.manifest), directory_of(a.manifest));
+    const auto samples = make_samples(configs, g, a.windows, a.seed, a.whole);
+    const auto p = predict(model, samples);
+    std::vector<int> y;
+    for (const auto &s : samples) y.push_back(s.label);
+    std::cout << "samples " << samples.size() << " (" << configs.size() << " configurations)\n"
+              << "AUC " << roc_auc(p, y) << "\naccuracy " << accuracy(p, y) << "\n";
+    if (!a.roc_csv.empty()) {
+      const std::string tmp = a.roc_csv + ".tmp";
+      {
+        std::ofstream out(tmp);
+        out << "threshold,fpr,tpr\n";
+        for (const auto &pt : roc_curve(p, y)) out << pt.threshold << ',' << pt.fpr << ',' << pt.tpr << '\n';
+        if (!out.flush()) throw std::runtime_error(a.roc_csv + ": write failed");
+      }
+      std::rename(tmp.c_str(), a.roc_csv.c_str());
+    }
+    return 0;
+  } catch (const std::exception &e) {
+    std::cerr << "mlglass eval: error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace mlglass::cli

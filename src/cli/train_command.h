@@ -1,0 +1,38 @@
+// `mlglass train` and `mlglass eval`: the D-MPNN trainer (src/trainer) on a manifest of labelled
+// dump frames, and its evaluation (AUC, accuracy, ROC) of a saved model on another manifest.
+#pragma once
+
+#include "trainer.h"
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace mlglass::cli {
+
+struct TrainArgs {
+  std::string manifest, val_manifest, out;
+  double val_fraction = 0.1;
+  std::string window_units = "fraction", offsets = "independent", features = "type";
+  std::string readout = "mean";
+  bool no_periodic = false, quiet = false;
+  int threads = 1;
+  TrainOptions options;
+};
+CLI::App *add_train_command(CLI::App &app, TrainArgs &args);
+int run_train(TrainArgs &args);
+
+struct EvalArgs {
+  std::string model, manifest, roc_csv;
+  int windows = 4;
+  bool whole = false;
+  double window = 0.0;  // 0: the model's own window
+  std::uint64_t seed = 1;
+  int threads = 1;
+};
+CLI::App *add_eval_command(CLI::App &app, EvalArgs &args);
+int run_eval(const EvalArgs &args);
+
+}  // namespace mlglass::cli

@@ -1,0 +1,154 @@
+#include "dataset.h"
+
+#include "dump_reader.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace mlglass {
+
+namespace {
+
+std::vector<std::string> split_csv(const std::string &line) {
+  std::vector<std::string> out;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, ',')) out.push_back(field);
+  if (!line.empty() && line.back() == ',') out.emplace_back();
+  return out;
+}
+
+std::string trim(const std::string &s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+}  // namespace
+
+std::string directory_of(const std::string &path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+std::vector<ManifestEntry> read_manifest(const std::string &path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot open manifest");
+  auto fail = [&](std::size_t line, const std::string &what) {
+    throw std::runtime_error(path + ": line " + std::to_string(line) + ": " + what);
+  };
+  std::string line;
+  std::size_t lineno = 0;
+  std::vector<ManifestEntry> entries;
+  std::set<std::pair<std::string, std::int64_t>> seen;
+  bool header = false;
+  while (std::getline(in, line)) {
+    ++lineno;
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    auto f = split_csv(line);
+    for (auto &x : f) x = trim(x);
+    if (!header) {
+      if (f.size() < 3 || f[0] != "file" || f[1] != "timestep" || f[2] != "label")
+        fail(lineno, "expected the header 'file,timestep,label[,temperature][,group]'");
+      header = true;
+      continue;
+    }
+    if (f.size() < 3 || f.size() > 5)
+      fail(lineno, "expected 3 to 5 comma-separated fields, got " + std::to_string(f.size()));
+    ManifestEntry e;
+    e.file = f[0];
+    if (e.file.empty()) fail(lineno, "empty file name");
+    try {
+      std::size_t used = 0;
+      e.timestep = std::stoll(f[1], &used);
+      if (used != f[1].size()) throw std::invalid_argument(f[1]);
+    } catch (std::exception &) {
+      fail(lineno, "timestep '" + f[1] + "' is not an integer");
+    }
+    if (f[2] != "0" && f[2] != "1") fail(lineno, "label '" + f[2] + "' is not 0 (liquid) or 1 (glass)");
+    e.label = f[2] == "1";
+    if (f.size() > 3 && !f[3].empty()) {
+      char *end = nullptr;
+      errno = 0;
+      e.temperature = std::strtod(f[3].c_str(), &end);
+      if (end != f[3].c_str() + f[3].size() || errno || !std::isfinite(e.temperature))
+        fail(lineno, "temperature '" + f[3] + "' is not a finite number");
+    }
+    if (f.size() > 4) e.group = f[4];
+    if (!seen.insert({e.file, e.timestep}).second)
+      fail(lineno, "duplicate entry " + e.file + " timestep " + f[1]);
+    entries.push_back(e);
+  }
+  if (!header) throw std::runtime_error(path + ": empty manifest (no header line)");
+  return entries;
+}
+
+void write_manifest(const std::string &path, const std::vector<ManifestEntry> &entries) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!out) throw std::runtime_error(path + ": cannot write manifest");
+    out << "file,timestep,label,temperature,group\n";
+    out.precision(10);
+    for (const auto &e : entries) {
+      out << e.file << ',' << e.timestep << ',' << e.label << ',';
+      if (std::isfinite(e.temperature)) out << e.temperature;
+      out << ',' << e.group << '\n';
+    }
+    if (!out.flush()) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error(path + ": write failed");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error(path + ": cannot move the new manifest into place");
+  }
+}
+
+std::vector<Configuration> load_configurations(const std::vector<ManifestEntry> &entries,
+                                               const std::string &base) {
+  // file -> (timestep -> entry index); files read once, in order
+  std::map<std::string, std::map<std::int64_t, std::size_t>> wanted;
+  for (std::size_t i = 0; i < entries.size(); ++i) wanted[entries[i].file][entries[i].timestep] = i;
+
+  std::vector<Configuration> configs(entries.size());
+  for (const auto &[file, steps] : wanted) {
+    const std::string path = file.empty() || file[0] == '/' || base.empty() ? file : base + "/" + file;
+    DumpReader reader(path);
+    Frame frame;
+    std::size_t found = 0;
+    while (found < steps.size() && reader.next(frame)) {
+      auto it = steps.find(frame.timestep);
+      if (it == steps.end()) continue;
+      const ManifestEntry &e = entries[it->second];
+      if (frame.type.empty()) throw std::runtime_error(path + ": frame without a type column");
+      Configuration &c = configs[it->second];
+      c.box = frame.box;
+      c.x = std::move(frame.x);
+      c.type = std::move(frame.type);
+      c.id = std::move(frame.id);
+      c.label = e.label;
+      c.temperature = e.temperature;
+      c.source = file + "@" + std::to_string(frame.timestep);
+      c.group = e.group;
+      ++found;
+    }
+    if (found < steps.size()) {
+      for (const auto &[step, index] : steps)
+        if (configs[index].type.empty())
+          throw std::runtime_error(path + ": no frame with timestep " + std::to_string(step) +
+                                   " (listed in the manifest)");
+    }
+  }
+  return configs;
+}
+
+}  // namespace mlglass

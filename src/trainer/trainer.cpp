@@ -1,0 +1,374 @@
+#include "trainer.h"
+
+#include "classification.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace mlglass {
+
+namespace fs = std::filesystem;
+
+double NoamSchedule::lr(std::int64_t step) const {
+  if (step < warmup_steps) return init_lr + (max_lr - init_lr) * double(step) / double(warmup_steps);
+  const double decay_steps = double(std::max<std::int64_t>(1, total_steps - warmup_steps));
+  const double gamma = std::pow(final_lr / max_lr, 1.0 / decay_steps);
+  return max_lr * std::pow(gamma, double(step - warmup_steps));
+}
+
+namespace {
+
+// Seeds of independent streams: (seed, purpose, index) -> 64 bits (splitmix64 finaliser).
+std::uint64_t mix(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index) {
+  std::uint64_t z = seed ^ (purpose * 0x9E3779B97F4A7C15ULL) ^ (index * 0xBF58476D1CE4E5B9ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+constexpr std::uint64_t kTrainWindows = 1, kShuffle = 2, kValWindows = 3;
+
+Graph graph_of(const Configuration &c, const GraphOptions &g, std::mt19937_64 &rng, bool whole) {
+  if (whole) {
+    Window win;
+    win.dim = c.box.dim;
+    win.periodic = false;
+    win.origin = c.box.lo;
+    win.side = *std::max_element(c.box.length.begin(), c.box.length.begin() + c.box.dim);
+    win.members.resize(c.size());
+    std::iota(win.members.begin(), win.members.end(), 0);
+    win.local.resize(3 * c.size());
+    for (std::size_t i = 0; i < c.size(); ++i)
+      for (int a = 0; a < 3; ++a) {
+        double d = c.x[3 * i + a] - c.box.lo[a];
+        if (a < c.box.dim && c.box.periodic[a]) d -= c.box.length[a] * std::floor(d / c.box.length[a]);
+        win.local[3 * i + a] = a < c.box.dim ? d : 0.0;
+      }
+    return knn_graph(win, c.type.data(), c.id.data(), g.k, g.ntypes, g.features);
+  }
+  const double side = window_side(c.box, g.window);
+  for (int attempt = 0;; ++attempt) {
+    const auto origin = random_window_origin(c.box, g.window, rng);
+    Window win = cut_window(c.box, c.x.data(), c.size(), origin, side, g.window.periodic);
+    if (int(win.members.size()) > g.k)
+      return knn_graph(win, c.type.data(), c.id.data(), g.k, g.ntypes, g.features);
+    if (attempt == 20)
+      throw std::runtime_error(c.source + ": 20 random windows of side " + std::to_string(side) +
+                               " held at most k = " + std::to_string(g.k) +
+                               " particles; use a larger window");
+  }
+}
+
+torch::Tensor labels_of(const std::vector<const Sample *> &batch) {
+  torch::Tensor y = torch::empty({std::int64_t(batch.size())});
+  for (std::size_t i = 0; i < batch.size(); ++i) y[i] = float(batch[i]->label);
+  return y;
+}
+
+GraphBatch batch_of(const std::vector<const Sample *> &samples) {
+  std::vector<const Graph *> graphs;
+  graphs.reserve(samples.size());
+  for (const Sample *s : samples) graphs.push_back(&s->graph);
+  return batch(graphs);
+}
+
+std::vector<torch::Tensor> parameters_of(torch::jit::Module &model) {
+  std::vector<torch::Tensor> p;
+  for (const auto &t : model.parameters()) p.push_back(t);
+  return p;
+}
+
+template <class Write>
+void write_atomically(const std::string &path, Write write) {
+  const std::string tmp = path + ".tmp";
+  write(tmp);
+  fs::rename(tmp, path);
+}
+
+void write_metrics(const std::string &path, const std::vector<EpochRecord> &history) {
+  write_atomically(path, [&](const std::string &tmp) {
+    std::ofstream out(tmp);
+    out << "epoch,step,lr,train_loss,val_auc,val_accuracy,seconds\n";
+    out.precision(8);
+    for (const auto &r : history)
+      out << r.epoch << ',' << r.step << ',' << r.lr << ',' << r.train_loss << ',' << r.val_auc
+          << ',' << r.val_accuracy << ',' << r.seconds << '\n';
+    if (!out.flush()) throw std::runtime_error(path + ": write failed");
+  });
+}
+
+// Everything `--resume` needs, in one file written atomically after the epoch's models.
+struct Checkpoint {
+  int epochs_done = 0;
+  std::int64_t step = 0;
+  int best_epoch = 0;
+  double best_auc = -1.0;
+  std::vector<EpochRecord> history;
+
+  void save(const std::string &path, torch::jit::Module &model, torch::optim::Adam &opt) const {
+    torch::serialize::OutputArchive a;
+    for (const auto &p : model.named_parameters()) a.write("param." + p.name, p.value);
+    torch::serialize::OutputArchive oa;
+    opt.save(oa);
+    a.write("optimizer", oa);
+    a.write("epochs_done", torch::tensor(std::int64_t(epochs_done)));
+    a.write("step", torch::tensor(step));
+    a.write("best_epoch", torch::tensor(std::int64_t(best_epoch)));
+    a.write("best_auc", torch::tensor(best_auc, torch::kDouble));
+    torch::Tensor h = torch::zeros({std::int64_t(history.size()), 7}, torch::kDouble);
+    for (std::size_t i = 0; i < history.size(); ++i) {
+      const auto &r = history[i];
+      const double row[7] = {double(r.epoch), double(r.step), r.lr, r.train_loss, r.val_auc,
+                             r.val_accuracy, r.seconds};
+      for (int c = 0; c < 7; ++c) h[i][c] = row[c];
+    }
+    a.write("history", h);
+    a.write("torch_rng", at::detail::getDefaultCPUGenerator().get_state());
+    write_atomically(path, [&](const std::string &tmp) { a.save_to(tmp); });
+  }
+
+  void load(const std::string &path, torch::jit::Module &model, torch::optim::Adam &opt) {
+    torch::serialize::InputArchive a;
+    a.load_from(path);
+    auto get = [&](const std::string &name) {
+      torch::Tensor t;  // a fresh tensor per read: read() cannot resize a used one
+      a.read(name, t);
+      return t;
+    };
+    {
+      torch::NoGradGuard no_grad;
+      for (const auto &p : model.named_parameters()) p.value.copy_(get("param." + p.name));
+    }
+    torch::serialize::InputArchive oa;
+    a.read("optimizer", oa);
+    opt.load(oa);
+    epochs_done = int(get("epochs_done").item<std::int64_t>());
+    step = get("step").item<std::int64_t>();
+    best_epoch = int(get("best_epoch").item<std::int64_t>());
+    best_auc = get("best_auc").item<double>();
+    const torch::Tensor h = get("history");
+    history.clear();
+    for (std::int64_t i = 0; i < h.size(0); ++i) {
+      EpochRecord r;
+      r.epoch = int(h[i][0].item<double>());
+      r.step = std::int64_t(h[i][1].item<double>());
+      r.lr = h[i][2].item<double>();
+      r.train_loss = h[i][3].item<double>();
+      r.val_auc = h[i][4].item<double>();
+      r.val_accuracy = h[i][5].item<double>();
+      r.seconds = h[i][6].item<double>();
+      history.push_back(r);
+    }
+    at::Generator gen = at::detail::getDefaultCPUGenerator();  // shares the global generator
+    gen.set_state(get("torch_rng"));
+  }
+};
+
+void progress_bar(int epoch, int epochs, std::size_t done, std::size_t total, double loss) {
+  const int width = 30;
+  const int filled = int(width * double(done) / double(std::max<std::size_t>(total, 1)));
+  std::fprintf(stderr, "\repoch %d/%d [%s%s] %zu/%zu loss %.4f", epoch, epochs,
+               std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), done,
+               total, loss);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+std::vector<Sample> make_samples(const std::vector<Configuration> &configs,
+                                 const GraphOptions &graph, int windows, std::uint64_t seed,
+                                 bool whole) {
+  std::vector<Sample> samples;
+  samples.reserve(configs.size() * std::max(windows, 1));
+  for (std::size_t c = 0; c < configs.size(); ++c) {
+    std::mt19937_64 rng(mix(seed, 0, c));
+    for (int w = 0; w < (whole ? 1 : windows); ++w)
+      samples.push_back({graph_of(configs[c], graph, rng, whole), configs[c].label, c});
+  }
+  return samples;
+}
+
+std::vector<double> predict(torch::jit::Module &model, const std::vector<Sample> &samples,
+                            int batch_size) {
+  torch::NoGradGuard no_grad;
+  model.eval();
+  std::vector<double> p;
+  p.reserve(samples.size());
+  for (std::size_t a = 0; a < samples.size(); a += batch_size) {
+    std::vector<const Sample *> chunk;
+    for (std::size_t i = a; i < std::min(samples.size(), a + batch_size); ++i)
+      chunk.push_back(&samples[i]);
+    const GraphBatch b = batch_of(chunk);
+    const torch::Tensor prob = torch::sigmoid(run(model, BatchTensors::view(b)));
+    for (std::int64_t i = 0; i < prob.size(0); ++i) p.push_back(prob[i].item<double>());
+  }
+  return p;
+}
+
+std::string model_metadata(const TrainOptions &o, const std::vector<Configuration> &train,
+                           const std::vector<Configuration> &val, double val_auc, int epoch) {
+  nlohmann::json j;
+  j["format"] = "mlglass-dmpnn";
+  j["format_version"] = 1;
+  j["k"] = o.graph.k;
+  j["window"] = {{"side", o.graph.window.side},
+                 {"side_is_fraction", o.graph.window.side_is_fraction},
+                 {"periodic", o.graph.window.periodic},
+                 {"offsets", o.graph.window.offsets == WindowOptions::Offsets::independent
+                                 ? "independent" : "diagonal"}};
+  j["node_features"] = o.graph.features == NodeFeatures::type_onehot ? "type" : "type+xy";
+  j["ntypes"] = o.graph.ntypes;
+  nlohmann::json type_map = nlohmann::json::array();
+  for (int t = 1; t <= o.graph.ntypes; ++t) type_map.push_back(t);
+  j["type_map"] = type_map;
+  j["dimension"] = train.empty() ? 0 : train.front().box.dim;
+  j["hidden"] = o.model.hidden;
+  j["depth"] = o.model.depth;
+  j["ffn_layers"] = o.model.ffn_layers;
+  j["ffn_hidden"] = o.model.ffn_hidden;
+  j["dropout"] = o.model.dropout;
+  j["attention"] = o.model.attention;
+  j["readout"] = readout_name(o.model.readout);
+  auto summary = [](const std::vector<Configuration> &set) {
+    int glass = 0;
+    double tmin = INFINITY, tmax = -INFINITY;
+    std::size_t atoms = 0;
+    for (const auto &c : set) {
+      glass += c.label;
+      atoms += c.size();
+      if (std::isfinite(c.temperature)) {
+        tmin = std::min(tmin, c.temperature);
+        tmax = std::max(tmax, c.temperature);
+      }
+    }
+    nlohmann::json s = {{"configurations", set.size()}, {"glass", glass},
+                        {"liquid", int(set.size()) - glass},
+                        {"mean_atoms", set.empty() ? 0.0 : double(atoms) / set.size()}};
+    if (std::isfinite(tmin)) s["temperature_range"] = {tmin, tmax};
+    return s;
+  };
+  j["training_data"] = summary(train);
+  j["validation_data"] = summary(val);
+  j["validation_auc"] = val_auc;
+  j["epoch"] = epoch;
+  j["training"] = {{"epochs", o.epochs}, {"batch_size", o.batch_size}, {"init_lr", o.init_lr},
+                   {"max_lr", o.max_lr}, {"final_lr", o.final_lr},
+                   {"warmup_epochs", o.warmup_epochs}, {"clip_norm", o.clip_norm},
+                   {"seed", o.seed}};
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  j["created"] = stamp;
+  j["mlglass_version"] = MLGLASS_VERSION;
+  return j.dump(2);
+}
+
+TrainResult train_model(const std::vector<Configuration> &train,
+                        const std::vector<Configuration> &val, const TrainOptions &o) {
+  if (train.empty()) throw std::invalid_argument("no training configurations");
+  if (val.empty()) throw std::invalid_argument("no validation configurations");
+  if (o.epochs < 1 || o.batch_size < 1)
+    throw std::invalid_argument("epochs and batch size must be >= 1");
+  if (o.out_dir.empty()) throw std::invalid_argument("no output directory");
+  fs::create_directories(o.out_dir);
+  const std::string ckpt = o.out_dir + "/checkpoint.pt";
+
+  DmpnnConfig mc = o.model;
+  mc.node_dim = node_feature_dim(o.graph.features, o.graph.ntypes, train.front().box.dim);
+  torch::jit::Module model = make_dmpnn(mc);
+  auto params = parameters_of(model);
+  torch::optim::Adam opt(params, torch::optim::AdamOptions(o.init_lr));
+  torch::manual_seed(o.seed);  // dropout masks
+
+  Checkpoint state;
+  if (o.resume && fs::exists(ckpt)) state.load(ckpt, model, opt);
+
+  const std::int64_t steps_per_epoch = (std::int64_t(train.size()) + o.batch_size - 1) / o.batch_size;
+  NoamSchedule noam{o.init_lr, o.max_lr, o.final_lr,
+                    std::max<std::int64_t>(1, std::int64_t(o.warmup_epochs * steps_per_epoch)),
+                    o.epochs * steps_per_epoch};
+  const auto val_samples = make_samples(val, o.graph, o.val_windows, mix(o.seed, kValWindows, 0));
+  std::vector<int> val_labels;
+  for (const auto &s : val_samples) val_labels.push_back(s.label);
+  const bool bar = o.progress && isatty(2);
+
+  TrainResult result;
+  const int last_epoch = o.stop_after > 0 ? std::min(o.epochs, state.epochs_done + o.stop_after)
+                                          : o.epochs;
+  for (int epoch = state.epochs_done + 1; epoch <= last_epoch; ++epoch) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto samples = make_samples(train, o.graph, 1, mix(o.seed, kTrainWindows, epoch));
+    std::vector<std::size_t> order(samples.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::mt19937_64 shuffle_rng(mix(o.seed, kShuffle, epoch));
+    std::shuffle(order.begin(), order.end(), shuffle_rng);
+
+    model.train(true);
+    double loss_sum = 0.0;
+    std::size_t seen = 0;
+    for (std::size_t a = 0; a < order.size(); a += o.batch_size) {
+      std::vector<const Sample *> chunk;
+      for (std::size_t i = a; i < std::min(order.size(), a + o.batch_size); ++i)
+        chunk.push_back(&samples[order[i]]);
+      const GraphBatch b = batch_of(chunk);
+      const torch::Tensor logits = run(model, BatchTensors::view(b));
+      const torch::Tensor loss = torch::binary_cross_entropy_with_logits(logits, labels_of(chunk));
+      opt.zero_grad();
+      loss.backward();
+      if (o.clip_norm > 0) torch::nn::utils::clip_grad_norm_(params, o.clip_norm);
+      static_cast<torch::optim::AdamOptions &>(opt.param_groups()[0].options())
+          .lr(noam.lr(state.step));
+      opt.step();
+      ++state.step;
+      loss_sum += loss.item<double>() * chunk.size();
+      seen += chunk.size();
+      if (bar) progress_bar(epoch, o.epochs, seen, samples.size(), loss_sum / seen);
+    }
+    if (bar) std::fprintf(stderr, "\n");
+
+    const auto scores = predict(model, val_samples);
+    EpochRecord r;
+    r.epoch = epoch;
+    r.step = state.step;
+    r.lr = noam.lr(state.step);
+    r.train_loss = loss_sum / double(seen);
+    r.val_auc = roc_auc(scores, val_labels);
+    r.val_accuracy = accuracy(scores, val_labels);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    state.history.push_back(r);
+    if (o.progress)
+      std::fprintf(stderr, "epoch %d/%d: loss %.4f, validation AUC %.4f, accuracy %.4f (%.1f s)\n",
+                   epoch, o.epochs, r.train_loss, r.val_auc, r.val_accuracy, r.seconds);
+
+    // models first, checkpoint last: a kill in between redoes this epoch on --resume
+    const std::string meta = model_metadata(o, train, val, r.val_auc, epoch);
+    save_model(model, o.out_dir + "/last.pt", meta);
+    if (r.val_auc > state.best_auc) {
+      state.best_auc = r.val_auc;
+      state.best_epoch = epoch;
+      save_model(model, o.out_dir + "/best.pt", meta);
+    }
+    state.epochs_done = epoch;
+    write_metrics(o.out_dir + "/metrics.csv", state.history);
+    state.save(ckpt, model, opt);
+  }
+  result.history = state.history;
+  result.best_epoch = state.best_epoch;
+  result.best_val_auc = state.best_auc;
+  result.best_model = o.out_dir + "/best.pt";
+  result.last_model = o.out_dir + "/last.pt";
+  return result;
+}
+
+}  // namespace mlglass

@@ -1,0 +1,86 @@
+// Manifest round trip, frame selection by timestep, and errors naming file and line.
+#include "dataset.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+using namespace mlglass;
+
+namespace {
+
+std::string tmpdir() {
+  static std::string d = [] {
+    char tmpl[] = "/tmp/mlglass-dataset-XXXXXX";
+    return std::string(mkdtemp(tmpl));
+  }();
+  return d;
+}
+
+void write(const std::string &path, const std::string &text) { std::ofstream(path) << text; }
+
+std::string dump_frame(long step, double shift) {
+  std::string s = "ITEM: TIMESTEP\n" + std::to_string(step) +
+                  "\nITEM: NUMBER OF ATOMS\n3\nITEM: BOX BOUNDS pp pp pp\n0 10\n0 10\n-0.5 0.5\n"
+                  "ITEM: ATOMS id type x y z\n";
+  for (int i = 1; i <= 3; ++i)
+    s += std::to_string(i) + " " + std::to_string(1 + i % 2) + " " + std::to_string(i + shift) +
+         " 1.0 0\n";
+  return s;
+}
+
+TEST(Dataset, ManifestRoundTripAndFrameSelection) {
+  const std::string d = tmpdir();
+  write(d + "/a.dump", dump_frame(0, 0.0) + dump_frame(100, 0.5) + dump_frame(200, 0.25));
+  std::vector<ManifestEntry> m = {{"a.dump", 200, 1, 0.05, "run1"}, {"a.dump", 0, 0, 2.0, "run1"}};
+  write_manifest(d + "/m.csv", m);
+  auto back = read_manifest(d + "/m.csv");
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].file, "a.dump");
+  EXPECT_EQ(back[0].timestep, 200);
+  EXPECT_EQ(back[0].label, 1);
+  EXPECT_DOUBLE_EQ(back[0].temperature, 0.05);
+  EXPECT_EQ(back[1].group, "run1");
+  auto configs = load_configurations(back, directory_of(d + "/m.csv"));
+  ASSERT_EQ(configs.size(), 2u);
+  EXPECT_EQ(configs[0].label, 1);
+  EXPECT_DOUBLE_EQ(configs[0].x[0], 1.25);  // frame 200, in manifest order
+  EXPECT_DOUBLE_EQ(configs[1].x[0], 1.0);   // frame 0
+  EXPECT_EQ(configs[1].type, (std::vector<int>{2, 1, 2}));
+  EXPECT_EQ(configs[0].box.dim, 2);
+}
+
+TEST(Dataset, ErrorsNameFileAndLine) {
+  const std::string d = tmpdir();
+  auto expect_error = [&](const std::string &text, const std::string &fragment) {
+    write(d + "/bad.csv", text);
+    try {
+      read_manifest(d + "/bad.csv");
+      ADD_FAILURE() << "no error for: " << text;
+    } catch (std::runtime_error &e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("bad.csv"), std::string::npos) << e.what();
+    }
+  };
+  expect_error("file,step,label\n", "line 1: expected the header");
+  expect_error("file,timestep,label\na.dump,1x,0\n", "line 2: timestep '1x' is not an integer");
+  expect_error("file,timestep,label\na.dump,1,2\n", "line 2: label '2' is not 0");
+  expect_error("file,timestep,label\na.dump,1,0\na.dump,1,1\n", "line 3: duplicate entry");
+  expect_error("file,timestep,label,temperature\na.dump,1,0,hot\n", "temperature 'hot'");
+  expect_error("", "empty manifest");
+  EXPECT_THROW(read_manifest(d + "/missing.csv"), std::runtime_error);
+
+  write(d + "/b.dump", dump_frame(0, 0.0));
+  try {
+    load_configurations({{"b.dump", 50, 0, NAN, ""}}, d);
+    ADD_FAILURE() << "missing timestep not reported";
+  } catch (std::runtime_error &e) {
+    EXPECT_NE(std::string(e.what()).find("no frame with timestep 50"), std::string::npos);
+  }
+}
+
+}  // namespace
