@@ -203,8 +203,10 @@ FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double 
     auto mix_velocity = [&](int i) {
       for (int d = 0; d < 3; d++) v[3 * i + d] = scale1 * v[3 * i + d] + scale2 * f[3 * i + d];
     };
-    if (integrator == 0 || integrator == 2) {  // semi-implicit Euler or leapfrog
-      const double dtf = dtv * s.ftm2v();
+    if (integrator != 3) {
+      // semi-implicit Euler and leapfrog kick with dtv, velocity Verlet with dtv/2 and once more
+      // after the new forces; (0.5 * dtv) * ftm2v as LAMMPS writes it
+      const double dtf = (integrator == 1 ? 0.5 * dtv : dtv) * s.ftm2v();
       for (int i = 0; i < n; i++) {
         const double dtfm = dtf / s.mass(i);
         for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
@@ -214,18 +216,7 @@ FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double 
       eprevious = ecurrent;
       ecurrent = s.energy_force();
       r.evaluations++;
-    } else if (integrator == 1) {  // velocity Verlet
-      const double dtf = 0.5 * dtv * s.ftm2v();
-      for (int i = 0; i < n; i++) {
-        const double dtfm = dtf / s.mass(i);
-        for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
-        if (mix) mix_velocity(i);
-        for (int d = 0; d < 3; d++) x[3 * i + d] += dtv * v[3 * i + d];
-      }
-      eprevious = ecurrent;
-      ecurrent = s.energy_force();
-      r.evaluations++;
-      kick(s, dtf);
+      if (integrator == 1) kick(s, dtf);
     } else {  // explicit Euler
       const double dtf = dtv * s.ftm2v();
       for (int i = 0; i < n; i++) {

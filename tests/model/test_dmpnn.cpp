@@ -371,6 +371,22 @@ TEST(Dmpnn, BatchEqualsGraphsAlone) {
   }
 }
 
+TEST(Dmpnn, GraphsWithoutEdges) {
+  // isolated particles: empty edge arrays (null data pointers) and zero incoming messages
+  const Graph lonely = make_graph({0, 1, 0}, {});
+  std::mt19937 rng(13);
+  const Graph b = concat({lonely, random_graph(6, 2, rng)});
+  for (bool attention : {false, true}) {
+    auto m = make_dmpnn(small_config(attention, DmpnnConfig::Readout::mean, 5));
+    m.eval();
+    const auto alone = values(run(m, BatchTensors::view(lonely)));
+    ASSERT_EQ(alone.size(), 1u);
+    EXPECT_TRUE(std::isfinite(alone[0]));
+    expect_near(alone, reference_logits(lonely, m), 1e-5);
+    expect_near(values(run(m, BatchTensors::view(b))), reference_logits(b, m), 1e-5);
+  }
+}
+
 TEST(Dmpnn, SameSeedSameWeights) {
   auto a = make_dmpnn(small_config(true, DmpnnConfig::Readout::mean, 42));
   auto b = make_dmpnn(small_config(true, DmpnnConfig::Readout::mean, 42));
