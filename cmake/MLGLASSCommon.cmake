@@ -15,6 +15,7 @@ set(MLGLASS_CORE_SOURCES
   fire.cpp
   classification.cpp
   dataset.cpp
+  labelling.cpp
   tg.cpp
   dump_reader.cpp
 )

@@ -1,5 +1,7 @@
 // `mlglass`: the ML-GLASS command-line program, one binary with a subcommand per analysis.
 // Exit codes are shared by all subcommands: 0 success, 1 bad data or failed output, 2 bad usage.
+#include "cv_command.h"
+#include "dataset_command.h"
 #include "tg_command.h"
 #include "train_command.h"
 
@@ -18,13 +20,19 @@ int main(int argc, char **argv) {
   CLI::App *train = mlglass::cli::add_train_command(app, train_args);
   mlglass::cli::EvalArgs eval_args;
   CLI::App *eval = mlglass::cli::add_eval_command(app, eval_args);
+  mlglass::cli::DatasetArgs dataset_args;
+  CLI::App *dataset = mlglass::cli::add_dataset_command(app, dataset_args);
+  mlglass::cli::CvArgs cv_args;
+  CLI::App *cv = mlglass::cli::add_cv_command(app, cv_args);
+  mlglass::cli::HyperoptArgs hyperopt_args;
+  CLI::App *hyperopt = mlglass::cli::add_hyperopt_command(app, hyperopt_args);
 
   // CLI11 would answer "A subcommand is required" for a misspelt one: name it instead.
   if (argc > 1 && argv[1][0] != '-') {
     try {
       app.get_subcommand(argv[1]);
     } catch (const CLI::OptionNotFound &) {
-      std::cerr << "mlglass: error: unknown subcommand '" << argv[1] << "' (available: tg, train, eval)\n"
+      std::cerr << "mlglass: error: unknown subcommand '" << argv[1] << "' (available: tg, train, eval, dataset, cv, hyperopt)\n"
                 << "Run 'mlglass --help' for usage.\n";
       return 2;
     }
@@ -38,6 +46,9 @@ int main(int argc, char **argv) {
     const std::string who = tg->parsed()      ? "mlglass tg"
                             : train->parsed() ? "mlglass train"
                             : eval->parsed()  ? "mlglass eval"
+                            : dataset->parsed() ? "mlglass dataset"
+                            : cv->parsed()      ? "mlglass cv"
+                            : hyperopt->parsed() ? "mlglass hyperopt"
                                               : "mlglass";
     std::cerr << who << ": error: " << e.what() << "\n"
               << "Run '" << who << " --help' for usage.\n";
@@ -46,5 +57,8 @@ int main(int argc, char **argv) {
   if (tg->parsed()) return mlglass::cli::run_tg(tg_args);
   if (train->parsed()) return mlglass::cli::run_train(train_args);
   if (eval->parsed()) return mlglass::cli::run_eval(eval_args);
+  if (dataset->parsed()) return mlglass::cli::run_dataset(dataset_args);
+  if (cv->parsed()) return mlglass::cli::run_cv_command(cv_args);
+  if (hyperopt->parsed()) return mlglass::cli::run_hyperopt_command(hyperopt_args);
   return 2;  // unreachable: require_subcommand(1)
 }

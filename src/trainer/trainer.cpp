@@ -201,7 +201,7 @@ std::vector<Sample> make_samples(const std::vector<Configuration> &configs,
 
 std::vector<double> predict(torch::jit::Module &model, const std::vector<Sample> &samples,
                             int batch_size) {
-  torch::NoGradGuard no_grad;
+  c10::InferenceMode inference;  // no autograd bookkeeping at all (safe through run())
   model.eval();
   std::vector<double> p;
   p.reserve(samples.size());

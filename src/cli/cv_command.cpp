@@ -1,0 +1,194 @@
+#include "cv_command.h"
+
+#include "dataset.h"
+
+#include <CLI/CLI.hpp>
+#include <torch/torch.h>
+
+#include <iostream>
+
+namespace mlglass::cli {
+
+void add_training_options(CLI::App &c, TrainArgs &a) {
+  auto &o = a.options;
+  c.add_option("--k", o.graph.k, "nearest neighbours per particle")->check(CLI::Range(1, 64));
+  c.add_option("--window", o.graph.window.side, "window side")->check(CLI::PositiveNumber);
+  c.add_option("--window-units", a.window_units, "fraction (of the box) or distance")
+      ->check(CLI::IsMember({"fraction", "distance"}));
+  c.add_option("--offsets", a.offsets, "independent (default) or diagonal (the authors')")
+      ->check(CLI::IsMember({"independent", "diagonal"}));
+  c.add_flag("--no-periodic", a.no_periodic, "windows inside the box only (the authors')");
+  c.add_option("--features", a.features, "node features: type (one-hot) or type+xy")
+      ->check(CLI::IsMember({"type", "type+xy"}));
+  c.add_option("--ntypes", o.graph.ntypes, "atom types")->check(CLI::Range(1, 64));
+  c.add_option("--hidden", o.model.hidden)->check(CLI::Range(1, 100000));
+  c.add_option("--depth", o.model.depth)->check(CLI::Range(1, 100));
+  c.add_option("--ffn-layers", o.model.ffn_layers)->check(CLI::Range(1, 100));
+  c.add_option("--ffn-hidden", o.model.ffn_hidden)->check(CLI::Range(1, 100000));
+  c.add_option("--dropout", o.model.dropout)->check(CLI::Range(0.0, 0.95));
+  c.add_flag("--attention", o.model.attention, "edge self-attention (per graph)");
+  c.add_option("--readout", a.readout)->check(CLI::IsMember({"mean", "sum"}));
+  c.add_option("--epochs", o.epochs)->check(CLI::Range(1, 100000));
+  c.add_option("--batch", o.batch_size)->check(CLI::Range(1, 100000));
+  c.add_option("--init-lr", o.init_lr)->check(CLI::PositiveNumber);
+  c.add_option("--max-lr", o.max_lr)->check(CLI::PositiveNumber);
+  c.add_option("--final-lr", o.final_lr)->check(CLI::PositiveNumber);
+  c.add_option("--warmup", o.warmup_epochs, "warm-up epochs")->check(CLI::NonNegativeNumber);
+  c.add_option("--clip", o.clip_norm, "max gradient norm (0: off)");
+  c.add_option("--val-windows", o.val_windows, "fixed windows per validation configuration")
+      ->check(CLI::Range(1, 1000));
+  c.add_option("--seed", o.seed);
+  c.add_option("--threads", a.threads, "torch threads (1 = deterministic)")->check(CLI::Range(1, 256));
+  c.add_flag("--quiet", a.quiet, "no progress output");
+}
+
+void finish_training_options(TrainArgs &a) {
+  auto &o = a.options;
+  o.progress = !a.quiet;
+  o.graph.window.side_is_fraction = a.window_units == "fraction";
+  o.graph.window.offsets = a.offsets == "diagonal" ? WindowOptions::Offsets::diagonal
+                                                   : WindowOptions::Offsets::independent;
+  o.graph.window.periodic = !a.no_periodic;
+  o.graph.features = a.features == "type" ? NodeFeatures::type_onehot : NodeFeatures::type_xy;
+  o.model.readout = a.readout == "sum" ? DmpnnConfig::Readout::sum : DmpnnConfig::Readout::mean;
+  o.model.seed = o.seed;
+}
+
+namespace {
+
+void add_common(CLI::App &c, TrainArgs &a, int &test_windows, const std::string &out_help) {
+  a.val_fraction = 1.0 / 9.0;
+  c.add_option("--manifest", a.manifest, "CSV manifest: file,timestep,label[,temperature][,group]")
+      ->required();
+  c.add_option("--out", a.out, out_help)->required();
+  c.add_option("--val-fraction", a.val_fraction,
+               "stratified inner validation share of each training part [1/9]")
+      ->check(CLI::Range(0.01, 0.5));
+  c.add_option("--test-windows", test_windows, "fixed windows per held-out configuration [4]")
+      ->check(CLI::Range(1, 10000));
+  c.add_flag("--resume", a.options.resume, "skip finished folds, continue interrupted ones");
+}
+
+// Loads the manifest and checks atom types; returns 0 or the exit code of a failure.
+int load(const TrainArgs &a, const std::string &who, std::vector<Configuration> &configs) {
+  configs = load_configurations(read_manifest(a.manifest), directory_of(a.manifest));
+  for (const auto &c : configs)
+    for (int t : c.type)
+      if (t < 1 || t > a.options.graph.ntypes) {
+        std::cerr << who << ": error: " << c.source << ": atom type " << t << " outside 1.."
+                  << a.options.graph.ntypes << " (--ntypes)\n";
+        return 1;
+      }
+  return 0;
+}
+
+std::function<void(const std::string &)> logger(const std::string &who) {
+  return [who](const std::string &s) { std::cerr << who << ": " << s << "\n"; };
+}
+
+}  // namespace
+
+CLI::App *add_cv_command(CLI::App &app, CvArgs &a) {
+  auto *c = app.add_subcommand(
+      "cv", "stratified k-fold cross-validation of the trainer (groups kept in one fold)");
+  add_common(*c, a.train, a.test_windows, "output directory (fold-<i>/, cv.json)");
+  c->add_option("--folds", a.folds, "number of folds [3]")->check(CLI::Range(2, 100));
+  add_training_options(*c, a.train);
+  return c;
+}
+
+int run_cv_command(CvArgs &a) {
+  const std::string who = "mlglass cv";
+  try {
+    at::set_num_threads(a.train.threads);
+    finish_training_options(a.train);
+    std::vector<Configuration> configs;
+    if (int rc = load(a.train, who, configs)) return rc;
+    CvOptions o;
+    o.train = a.train.options;
+    o.out_dir = a.train.out;
+    o.folds = a.folds;
+    o.test_windows = a.test_windows;
+    o.val_fraction = a.train.val_fraction;
+    o.resume = a.train.options.resume;
+    o.log = logger(who);
+    const auto r = run_cv(configs, o);
+    std::cout << "fold  AUC     accuracy  (validation AUC, epoch)\n";
+    for (const auto &f : r.folds)
+      std::cout << f.fold << "     " << f.auc << "  " << f.accuracy << "  (" << f.best_val_auc
+                << ", " << f.best_epoch << ")\n";
+    std::cout << "AUC " << r.mean_auc << " +- " << r.std_auc << "\naccuracy " << r.mean_accuracy
+              << " +- " << r.std_accuracy << "\n"
+              << (r.grouped ? "folds keep groups together\n" : "")
+              << "report: " << o.out_dir << "/cv.json\n";
+    return 0;
+  } catch (const std::invalid_argument &e) {
+    std::cerr << who << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception &e) {
+    std::cerr << who << ": error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+CLI::App *add_hyperopt_command(CLI::App &app, HyperoptArgs &a) {
+  auto *c = app.add_subcommand(
+      "hyperopt", "nested cross-validation with random search over the Table 2 space");
+  a.train.options.epochs = 10;
+  add_common(*c, a.train, a.test_windows, "output directory (outer-<i>/, hyperopt.json)");
+  c->add_option("--trials", a.trials, "configurations drawn per outer fold [15]")
+      ->check(CLI::Range(1, 100000));
+  c->add_option("--outer-folds", a.outer_folds, "outer folds [3]")->check(CLI::Range(2, 100));
+  c->add_option("--hidden-max", a.hidden_max, "shrink the hidden range to at most H (quick runs)")
+      ->check(CLI::Range(1, 100000));
+  add_training_options(*c, a.train);
+  // the searched hyperparameters are drawn, not given
+  for (const char *name : {"--k", "--window", "--window-units", "--hidden", "--depth",
+                           "--ffn-layers", "--ffn-hidden", "--dropout", "--batch"})
+    c->remove_option(c->get_option(name));
+  c->get_option("--epochs")->description("epochs per trial [10]");
+  return c;
+}
+
+int run_hyperopt_command(HyperoptArgs &a) {
+  const std::string who = "mlglass hyperopt";
+  try {
+    at::set_num_threads(a.train.threads);
+    finish_training_options(a.train);
+    std::vector<Configuration> configs;
+    if (int rc = load(a.train, who, configs)) return rc;
+    HyperoptOptions o;
+    o.base = a.train.options;
+    o.space = a.space;
+    if (a.hidden_max > 0) {
+      o.space.hidden_max = a.hidden_max;
+      if (o.space.hidden_min > a.hidden_max) o.space.hidden_min = a.hidden_max;
+    }
+    o.out_dir = a.train.out;
+    o.trials = a.trials;
+    o.outer_folds = a.outer_folds;
+    o.test_windows = a.test_windows;
+    o.val_fraction = a.train.val_fraction;
+    o.resume = a.train.options.resume;
+    o.log = logger(who);
+    const auto r = run_hyperopt(configs, o);
+    std::cout << "fold  AUC     accuracy  chosen (k window hidden depth dropout ffn batch)\n";
+    for (const auto &f : r.folds) {
+      const auto &h = f.chosen;
+      std::cout << f.result.fold << "     " << f.result.auc << "  " << f.result.accuracy << "  "
+                << h.k << ' ' << h.window << ' ' << h.hidden << ' ' << h.depth << ' '
+                << h.dropout << ' ' << h.ffn_layers << ' ' << h.batch << "\n";
+    }
+    std::cout << "AUC " << r.mean_auc << " +- " << r.std_auc << "\naccuracy " << r.mean_accuracy
+              << " +- " << r.std_accuracy << "\nreport: " << o.out_dir << "/hyperopt.json\n";
+    return 0;
+  } catch (const std::invalid_argument &e) {
+    std::cerr << who << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception &e) {
+    std::cerr << who << ": error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace mlglass::cli

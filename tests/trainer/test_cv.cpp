@@ -1,0 +1,239 @@
+// Cross-validation and nested random search: group-aware folds, cv files and statistics, resume,
+// hyperopt choices inside the search space. Tiny models on a synthetic two-class set.
+#include "cv.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+
+using namespace mlglass;
+namespace fs = std::filesystem;
+
+namespace {
+
+// As tests/trainer/test_trainer.cpp: "glass" a jittered triangular lattice, "liquid" uniform
+// random positions; 2D, 65:35 types. Larger (32 x 36) so windows of 0.1 hold > 5 particles.
+Configuration synthetic(int label, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::normal_distribution<double> jitter(0.0, 0.05);
+  const int nx = 32, ny = 36;
+  const double a = std::sqrt(2.0 / (std::sqrt(3.0) * 1.2));
+  Configuration c;
+  c.box.dim = 2;
+  const double side = std::max(nx * a, ny * a * std::sqrt(3.0) / 2.0);
+  c.box.length = {side, side, 1.0};
+  c.label = label;
+  for (int j = 0; j < ny; ++j)
+    for (int i = 0; i < nx; ++i) {
+      double x, y;
+      if (label) {
+        x = (i + 0.5 * (j % 2)) * a + jitter(rng);
+        y = j * a * std::sqrt(3.0) / 2.0 + jitter(rng);
+      } else {
+        x = u(rng) * side;
+        y = u(rng) * side;
+      }
+      c.x.insert(c.x.end(), {x, y, 0.0});
+      c.type.push_back(u(rng) < 0.35 ? 2 : 1);
+      c.id.push_back(std::int64_t(c.id.size()) + 1);
+    }
+  c.source = "synthetic-" + std::to_string(seed);
+  return c;
+}
+
+// 24 configurations, 12 per class, in 8 groups of 3 (mixed classes within a group).
+std::vector<Configuration> dataset(bool groups) {
+  std::vector<Configuration> v;
+  for (unsigned i = 0; i < 24; ++i) {
+    v.push_back(synthetic(int(i % 2), 300 + i));
+    if (groups) v.back().group = "g" + std::to_string(i / 3);
+  }
+  return v;
+}
+
+TrainOptions tiny() {
+  TrainOptions o;
+  o.graph.k = 3;
+  o.graph.window.side = 0.3;
+  o.model.hidden = 16;
+  o.model.ffn_hidden = 16;
+  o.model.depth = 2;
+  o.epochs = 2;
+  o.batch_size = 8;
+  o.warmup_epochs = 1;
+  o.val_windows = 2;
+  o.seed = 5;
+  o.progress = false;
+  return o;
+}
+
+std::string scratch(const std::string &name) {
+  const fs::path p = fs::temp_directory_path() / ("mlglass-cv-" + std::to_string(getpid())) / name;
+  fs::remove_all(p);
+  return p.string();
+}
+
+nlohmann::json read(const std::string &path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+TEST(Folds, GroupAwareFoldsKeepGroupsTogetherAndBalanceClasses) {
+  std::vector<int> label;
+  std::vector<std::string> group;
+  std::mt19937_64 rng(3);
+  // 30 groups of 1-4 configurations with mixed classes
+  for (int g = 0; g < 30; ++g) {
+    const int n = 1 + int(rng() % 4);
+    for (int i = 0; i < n; ++i) {
+      label.push_back(int(rng() % 2));
+      group.push_back("group-" + std::to_string(g));
+    }
+  }
+  const int k = 3;
+  const auto fold = group_stratified_folds(label, group, k, 42);
+  ASSERT_EQ(fold.size(), label.size());
+  std::map<std::string, int> fold_of;
+  std::vector<std::array<int, 2>> count(k, {0, 0});
+  std::array<int, 2> total{0, 0};
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    ASSERT_GE(fold[i], 0);
+    ASSERT_LT(fold[i], k);
+    auto [it, fresh] = fold_of.emplace(group[i], fold[i]);
+    EXPECT_EQ(it->second, fold[i]) << group[i] << " split across folds";
+    ++count[fold[i]][label[i]];
+    ++total[label[i]];
+  }
+  for (int f = 0; f < k; ++f)
+    for (int c = 0; c < 2; ++c)  // within one largest group (4) of the ideal share
+      EXPECT_LE(std::abs(count[f][c] - double(total[c]) / k), 4.0) << "fold " << f << " class " << c;
+  EXPECT_EQ(group_stratified_folds(label, group, k, 42), fold);  // seeded
+  // too few groups for both classes in every fold
+  EXPECT_THROW(group_stratified_folds({0, 1, 0, 1}, {"a", "a", "b", "b"}, 3, 1),
+               std::invalid_argument);
+}
+
+TEST(Folds, FallsBackToStratifiedWithoutGroupsAndSplitsValidation) {
+  auto configs = dataset(false);
+  bool grouped = true;
+  const auto fold = cv_folds(configs, 3, 1, &grouped);
+  EXPECT_FALSE(grouped);
+  std::vector<std::array<int, 2>> count(3, {0, 0});
+  for (std::size_t i = 0; i < configs.size(); ++i) ++count[fold[i]][configs[i].label];
+  for (const auto &c : count) {
+    EXPECT_EQ(c[0], 4);
+    EXPECT_EQ(c[1], 4);
+  }
+  std::vector<int> labels(18);
+  for (int i = 0; i < 18; ++i) labels[i] = i % 2;
+  const auto val = validation_split(labels, 1.0 / 9.0, 7);
+  int nv[2] = {0, 0};
+  for (int i = 0; i < 18; ++i) nv[labels[i]] += val[i];
+  EXPECT_EQ(nv[0], 1);
+  EXPECT_EQ(nv[1], 1);
+  EXPECT_NEAR(sample_std({1.0, 2.0, 3.0}), 1.0, 1e-12);
+}
+
+TEST(Cv, TrainsEveryFoldWritesItsFilesAndResumeSkipsFinishedFolds) {
+  at::set_num_threads(1);
+  const auto configs = dataset(true);
+  CvOptions o;
+  o.train = tiny();
+  o.out_dir = scratch("cv");
+  o.folds = 3;
+  o.test_windows = 2;
+  const auto r = run_cv(configs, o);
+  EXPECT_TRUE(r.grouped);
+  EXPECT_EQ(r.folds_trained, 3);
+  ASSERT_EQ(r.folds.size(), 3u);
+  double sum = 0.0, sum_acc = 0.0;
+  std::size_t n_test = 0;
+  for (const auto &f : r.folds) {
+    EXPECT_GE(f.auc, 0.0);
+    EXPECT_LE(f.auc, 1.0);
+    EXPECT_GE(f.accuracy, 0.0);
+    EXPECT_LE(f.accuracy, 1.0);
+    EXPECT_GT(f.n_val, 0u);
+    sum += f.auc;
+    sum_acc += f.accuracy;
+    n_test += f.n_test;
+    for (const char *file : {"best.pt", "metrics.csv", "result.json"})
+      EXPECT_TRUE(fs::exists(o.out_dir + "/fold-" + std::to_string(f.fold) + "/" + file)) << file;
+  }
+  EXPECT_EQ(n_test, configs.size());
+  EXPECT_NEAR(r.mean_auc, sum / 3, 1e-12);
+  EXPECT_NEAR(r.mean_accuracy, sum_acc / 3, 1e-12);
+  const auto j = read(o.out_dir + "/cv.json");
+  ASSERT_EQ(j.at("folds").size(), 3u);
+  EXPECT_NEAR(j.at("auc").at("mean").get<double>(), sum / 3, 1e-12);
+  std::vector<double> aucs;
+  for (const auto &f : j.at("folds")) aucs.push_back(f.at("auc"));
+  EXPECT_NEAR(j.at("auc").at("std").get<double>(), sample_std(aucs), 1e-12);
+
+  // resume: fold 1 "interrupted" (no result.json) -> only fold 1 is trained again
+  const std::string r1 = o.out_dir + "/fold-1/result.json";
+  const auto fold0_time = fs::last_write_time(o.out_dir + "/fold-0/result.json");
+  fs::remove(r1);
+  auto again = o;
+  again.resume = true;
+  const auto r2 = run_cv(configs, again);
+  EXPECT_EQ(r2.folds_trained, 1);
+  EXPECT_TRUE(fs::exists(r1));
+  EXPECT_EQ(fs::last_write_time(o.out_dir + "/fold-0/result.json"), fold0_time);
+  ASSERT_EQ(r2.folds.size(), 3u);
+  EXPECT_DOUBLE_EQ(r2.folds[0].auc, r.folds[0].auc);
+  EXPECT_DOUBLE_EQ(r2.folds[2].auc, r.folds[2].auc);
+}
+
+TEST(Hyperopt, NestedRandomSearchChoosesInsideTheSpace) {
+  at::set_num_threads(1);
+  const auto configs = dataset(false);
+  HyperoptOptions o;
+  o.base = tiny();
+  o.space.hidden_min = 8;
+  o.space.hidden_max = 16;
+  o.space.hidden_step = 8;
+  o.space.depth_max = 3;
+  o.out_dir = scratch("hyperopt");
+  o.trials = 2;
+  o.outer_folds = 2;
+  o.test_windows = 2;
+  const auto r = run_hyperopt(configs, o);
+  ASSERT_EQ(r.folds.size(), 2u);
+  for (const auto &f : r.folds) {
+    ASSERT_EQ(f.trials.size(), 2u);
+    EXPECT_TRUE(in_space(f.chosen, o.space));
+    for (const auto &t : f.trials) {
+      EXPECT_TRUE(in_space(t.params, o.space));
+      EXPECT_EQ(t.error, "");
+      EXPECT_GE(t.val_auc, 0.0);
+    }
+    EXPECT_GE(f.result.best_val_auc, f.trials[1 - f.chosen_trial].val_auc);
+    EXPECT_GE(f.result.auc, 0.0);
+    EXPECT_LE(f.result.auc, 1.0);
+    EXPECT_TRUE(fs::exists(f.result.model));
+  }
+  // the Table 2 space itself holds what it draws
+  SearchSpace table2;
+  std::mt19937_64 rng(1);
+  for (int i = 0; i < 200; ++i) {
+    const auto h = sample_hyperparams(table2, rng);
+    EXPECT_TRUE(in_space(h, table2));
+    EXPECT_GE(h.window, 0.1 - 1e-12);
+    EXPECT_LE(h.window, 0.3 + 1e-12);
+    EXPECT_EQ(h.hidden % 100, 0);
+  }
+  const auto j = read(o.out_dir + "/hyperopt.json");
+  ASSERT_EQ(j.at("folds").size(), 2u);
+  EXPECT_NEAR(j.at("auc").at("mean").get<double>(), r.mean_auc, 1e-12);
+}
+
+}  // namespace
