@@ -9,51 +9,6 @@
 
 namespace mlglass::cli {
 
-void add_training_options(CLI::App &c, TrainArgs &a) {
-  auto &o = a.options;
-  c.add_option("--k", o.graph.k, "nearest neighbours per particle")->check(CLI::Range(1, 64));
-  c.add_option("--window", o.graph.window.side, "window side")->check(CLI::PositiveNumber);
-  c.add_option("--window-units", a.window_units, "fraction (of the box) or distance")
-      ->check(CLI::IsMember({"fraction", "distance"}));
-  c.add_option("--offsets", a.offsets, "independent (default) or diagonal (the authors')")
-      ->check(CLI::IsMember({"independent", "diagonal"}));
-  c.add_flag("--no-periodic", a.no_periodic, "windows inside the box only (the authors')");
-  c.add_option("--features", a.features, "node features: type (one-hot) or type+xy")
-      ->check(CLI::IsMember({"type", "type+xy"}));
-  c.add_option("--ntypes", o.graph.ntypes, "atom types")->check(CLI::Range(1, 64));
-  c.add_option("--hidden", o.model.hidden)->check(CLI::Range(1, 100000));
-  c.add_option("--depth", o.model.depth)->check(CLI::Range(1, 100));
-  c.add_option("--ffn-layers", o.model.ffn_layers)->check(CLI::Range(1, 100));
-  c.add_option("--ffn-hidden", o.model.ffn_hidden)->check(CLI::Range(1, 100000));
-  c.add_option("--dropout", o.model.dropout)->check(CLI::Range(0.0, 0.95));
-  c.add_flag("--attention", o.model.attention, "edge self-attention (per graph)");
-  c.add_option("--readout", a.readout)->check(CLI::IsMember({"mean", "sum"}));
-  c.add_option("--epochs", o.epochs)->check(CLI::Range(1, 100000));
-  c.add_option("--batch", o.batch_size)->check(CLI::Range(1, 100000));
-  c.add_option("--init-lr", o.init_lr)->check(CLI::PositiveNumber);
-  c.add_option("--max-lr", o.max_lr)->check(CLI::PositiveNumber);
-  c.add_option("--final-lr", o.final_lr)->check(CLI::PositiveNumber);
-  c.add_option("--warmup", o.warmup_epochs, "warm-up epochs")->check(CLI::NonNegativeNumber);
-  c.add_option("--clip", o.clip_norm, "max gradient norm (0: off)");
-  c.add_option("--val-windows", o.val_windows, "fixed windows per validation configuration")
-      ->check(CLI::Range(1, 1000));
-  c.add_option("--seed", o.seed);
-  c.add_option("--threads", a.threads, "torch threads (1 = deterministic)")->check(CLI::Range(1, 256));
-  c.add_flag("--quiet", a.quiet, "no progress output");
-}
-
-void finish_training_options(TrainArgs &a) {
-  auto &o = a.options;
-  o.progress = !a.quiet;
-  o.graph.window.side_is_fraction = a.window_units == "fraction";
-  o.graph.window.offsets = a.offsets == "diagonal" ? WindowOptions::Offsets::diagonal
-                                                   : WindowOptions::Offsets::independent;
-  o.graph.window.periodic = !a.no_periodic;
-  o.graph.features = a.features == "type" ? NodeFeatures::type_onehot : NodeFeatures::type_xy;
-  o.model.readout = a.readout == "sum" ? DmpnnConfig::Readout::sum : DmpnnConfig::Readout::mean;
-  o.model.seed = o.seed;
-}
-
 namespace {
 
 void add_common(CLI::App &c, TrainArgs &a, int &test_windows, const std::string &out_help) {

@@ -13,12 +13,7 @@ class App;
 
 namespace mlglass::cli {
 
-// Registers the model, graph and optimiser options of `mlglass train` (not --manifest, --out,
-// --val-manifest, --val-fraction, --stop-after) on any subcommand.
-void add_training_options(CLI::App &c, TrainArgs &a);
-// Applies the string options of TrainArgs (window units, offsets, features, readout, ...) to
-// a.options, as `mlglass train` does.
-void finish_training_options(TrainArgs &a);
+// The training options come from train_command.h (add_training_options, finish_training_options).
 
 struct CvArgs {
   TrainArgs train;

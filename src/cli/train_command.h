@@ -21,6 +21,11 @@ struct TrainArgs {
   int threads = 1;
   TrainOptions options;
 };
+// The options every training subcommand (train, cv, hyperopt) shares, and their conversion into
+// TrainOptions after parsing.
+void add_training_options(CLI::App &c, TrainArgs &a);
+void finish_training_options(TrainArgs &a);
+
 CLI::App *add_train_command(CLI::App &app, TrainArgs &args);
 int run_train(TrainArgs &args);
 
