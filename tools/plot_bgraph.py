@@ -9,14 +9,12 @@ and c_bg[3] (isolated A). examples/cooling/in.cooling writes step, T_ramp, T, c_
 use --tcol 2 --mcol 4.
 """
 import argparse
-import os
 import sys
 
-import matplotlib
+import numpy as np
+from mlglass_plot import pyplot, save_png
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+plt = pyplot("plot_bgraph.py")
 
 NAMES = ["components", "B-B links", "isolated A"]
 
@@ -43,9 +41,7 @@ def main():
         ax.set_xlabel("T")
         ax.set_title(NAMES[k])
     fig.suptitle("B-particle graph metrics along cooling (compute bgraph)")
-    tmp = a.png + ".tmp.png"
-    fig.savefig(tmp, dpi=120)
-    os.replace(tmp, a.png)  # never leave a half-written plot behind
+    save_png(fig, a.png, "plot_bgraph.py")
     print(f"wrote {a.png}")
 
 

@@ -17,14 +17,9 @@ import sys
 
 REQUIRED = ("epoch", "step", "lr", "train_loss", "val_auc", "val_accuracy", "seconds")
 
-try:
-    import matplotlib
+from mlglass_plot import pyplot, save_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-except ImportError as err:
-    sys.exit(f"plot_learning.py: error: {err} in {sys.executable}; install python3-matplotlib "
-             "or run the script with a Python that has it (e.g. /usr/bin/python3)")
+plt = pyplot("plot_learning.py")
 
 
 def fail(msg):
@@ -100,14 +95,8 @@ def plot(cols, title, png_path):
         ax.grid(alpha=0.3)
 
     fig.tight_layout()
-    tmp = png_path + ".tmp"
     try:
-        fig.savefig(tmp, dpi=120, format="png")
-        os.replace(tmp, png_path)  # never leave a half-written plot behind
-    except OSError as err:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        fail(f"cannot write {png_path}: {err}")
+        save_png(fig, png_path, "plot_learning.py")
     finally:
         plt.close(fig)
 

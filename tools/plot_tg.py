@@ -23,15 +23,13 @@ import json
 import os
 import sys
 
-try:
-    import matplotlib
+from mlglass_plot import pyplot, save_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+plt = pyplot("plot_tg.py")
+try:
     import numpy as np
 except ImportError as err:
-    sys.exit(f"plot_tg.py: error: {err} in {sys.executable}; install python3-matplotlib and python3-numpy "
-             "or point MLGLASS_PYTHON at a Python that has them")
+    sys.exit(f"plot_tg.py: error: {err} in {sys.executable}; install python3-numpy")
 
 
 def fail(msg):
@@ -97,14 +95,7 @@ def main(argv):
     ax.set_ylabel("E_IS per particle")
     ax.legend(loc="best", fontsize=8)
 
-    tmp = png_path + ".tmp"
-    try:
-        fig.savefig(tmp, dpi=120, format="png")
-        os.replace(tmp, png_path)  # never leave a half-written plot behind
-    except OSError as err:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        fail(f"cannot write {png_path}: {err}")
+    save_png(fig, png_path, "plot_tg.py")
     print(f"wrote {png_path}")
 
 

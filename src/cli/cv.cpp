@@ -19,6 +19,11 @@ namespace fs = std::filesystem;
 
 namespace mlglass {
 
+// JSON records of folds and trials: keys are the member names
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FoldResult, fold, auc, accuracy, best_val_auc, best_epoch, n_train,
+                                   n_val, n_test, model)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Hyperparams, k, window, hidden, depth, dropout, ffn_layers, batch)
+
 namespace {
 
 std::uint64_t mix(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index) {
@@ -45,42 +50,6 @@ nlohmann::json read_json(const std::string &path) {
   return nlohmann::json::parse(in);
 }
 
-nlohmann::json to_json(const FoldResult &r) {
-  return {{"fold", r.fold},          {"auc", r.auc},
-          {"accuracy", r.accuracy},  {"best_val_auc", r.best_val_auc},
-          {"best_epoch", r.best_epoch}, {"n_train", r.n_train},
-          {"n_val", r.n_val},        {"n_test", r.n_test},
-          {"model", r.model}};
-}
-FoldResult fold_from_json(const nlohmann::json &j) {
-  FoldResult r;
-  r.fold = j.at("fold");
-  r.auc = j.at("auc");
-  r.accuracy = j.at("accuracy");
-  r.best_val_auc = j.at("best_val_auc");
-  r.best_epoch = j.at("best_epoch");
-  r.n_train = j.at("n_train");
-  r.n_val = j.at("n_val");
-  r.n_test = j.at("n_test");
-  r.model = j.at("model");
-  return r;
-}
-nlohmann::json to_json(const Hyperparams &h) {
-  return {{"k", h.k},          {"window", h.window},         {"hidden", h.hidden},
-          {"depth", h.depth},  {"dropout", h.dropout},       {"ffn_layers", h.ffn_layers},
-          {"batch", h.batch}};
-}
-Hyperparams params_from_json(const nlohmann::json &j) {
-  Hyperparams h;
-  h.k = j.at("k");
-  h.window = j.at("window");
-  h.hidden = j.at("hidden");
-  h.depth = j.at("depth");
-  h.dropout = j.at("dropout");
-  h.ffn_layers = j.at("ffn_layers");
-  h.batch = j.at("batch");
-  return h;
-}
 
 void say(const std::function<void(const std::string &)> &log, const std::string &s) {
   if (log) log(s);
@@ -272,7 +241,7 @@ CvReport run_cv(const std::vector<Configuration> &configs, const CvOptions &o) {
     const std::string dir = o.out_dir + "/fold-" + std::to_string(f);
     const std::string result = dir + "/result.json";
     if (o.resume && fs::exists(result)) {
-      rep.folds.push_back(fold_from_json(read_json(result)));
+      rep.folds.push_back(read_json(result).get<FoldResult>());
       say(o.log, "fold " + std::to_string(f) + ": done before (" + result + ")");
       continue;
     }
@@ -281,7 +250,7 @@ CvReport run_cv(const std::vector<Configuration> &configs, const CvOptions &o) {
                    std::to_string(s.val.size()) + " validation, " +
                    std::to_string(s.test.size()) + " test");
     const auto r = train_and_test(s, o.train, dir, o.resume, f, o.test_windows);
-    write_json(result, to_json(r));
+    write_json(result, nlohmann::json(r));
     ++rep.folds_trained;
     rep.folds.push_back(r);
     say(o.log, "fold " + std::to_string(f) + ": test AUC " + fmt(r.auc) + ", accuracy " +
@@ -292,7 +261,7 @@ CvReport run_cv(const std::vector<Configuration> &configs, const CvOptions &o) {
                         rep.std_accuracy, [](const FoldResult &r) -> const FoldResult & { return r; });
   nlohmann::json j;
   j["folds"] = nlohmann::json::array();
-  for (const auto &r : rep.folds) j["folds"].push_back(to_json(r));
+  for (const auto &r : rep.folds) j["folds"].push_back(nlohmann::json(r));
   j["k"] = o.folds;
   j["grouped"] = rep.grouped;
   j["test_windows"] = o.test_windows;
@@ -369,13 +338,13 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
     OuterFold of;
     if (o.resume && fs::exists(result)) {
       const auto j = read_json(result);
-      of.result = fold_from_json(j.at("test"));
+      of.result = j.at("test").get<FoldResult>();
       of.chosen_trial = j.at("chosen_trial");
-      of.chosen = params_from_json(j.at("chosen"));
+      of.chosen = j.at("chosen").get<Hyperparams>();
       for (const auto &t : j.at("trials"))
       {
         Trial tr;
-        tr.params = params_from_json(t.at("params"));
+        tr.params = t.at("params").get<Hyperparams>();
         tr.val_auc = t.at("val_auc");
         tr.best_epoch = t.value("best_epoch", 0);
         tr.error = t.value("error", "");
@@ -411,14 +380,14 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
           trial.error = e.what();
         }
         fs::create_directories(tdir);
-        nlohmann::json j{{"params", to_json(trial.params)},
+        nlohmann::json j{{"params", nlohmann::json(trial.params)},
                          {"val_auc", trial.val_auc},
                          {"best_epoch", trial.best_epoch}};
         if (!trial.error.empty()) j["error"] = trial.error;
         write_json(tres, j);
       }
       say(o.log, "outer fold " + std::to_string(f) + " trial " + std::to_string(t) + ": " +
-                     to_json(trial.params).dump() + " -> " +
+                     nlohmann::json(trial.params).dump() + " -> " +
                      (trial.error.empty() ? "validation AUC " + fmt(trial.val_auc)
                                           : "failed: " + trial.error));
       if (trial.error.empty() && (best < 0 || trial.val_auc > of.trials[best].val_auc)) best = t;
@@ -441,13 +410,13 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
     of.result.n_val = s.val.size();
     of.result.n_test = s.test.size();
     of.result.model = model;
-    nlohmann::json j{{"test", to_json(of.result)},
+    nlohmann::json j{{"test", nlohmann::json(of.result)},
                      {"chosen_trial", of.chosen_trial},
-                     {"chosen", to_json(of.chosen)},
+                     {"chosen", nlohmann::json(of.chosen)},
                      {"trials", nlohmann::json::array()}};
     for (const auto &t : of.trials) {
       nlohmann::json tj{
-          {"params", to_json(t.params)}, {"val_auc", t.val_auc}, {"best_epoch", t.best_epoch}};
+          {"params", nlohmann::json(t.params)}, {"val_auc", t.val_auc}, {"best_epoch", t.best_epoch}};
       if (!t.error.empty()) tj["error"] = t.error;
       j["trials"].push_back(tj);
     }
@@ -466,7 +435,7 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
                           {"accuracy", f.result.accuracy},
                           {"best_val_auc", f.result.best_val_auc},
                           {"chosen_trial", f.chosen_trial},
-                          {"chosen", to_json(f.chosen)},
+                          {"chosen", nlohmann::json(f.chosen)},
                           {"model", f.result.model}});
   j["outer_folds"] = o.outer_folds;
   j["trials"] = o.trials;

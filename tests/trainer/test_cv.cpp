@@ -2,6 +2,8 @@
 // hyperopt choices inside the search space. Tiny models on a synthetic two-class set.
 #include "cv.h"
 
+#include "synthetic.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -18,35 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// As tests/trainer/test_trainer.cpp: "glass" a jittered triangular lattice, "liquid" uniform
-// random positions; 2D, 65:35 types. Larger (32 x 36) so windows of 0.1 hold > 5 particles.
+// Grid 32 x 36 so that windows of 0.1 hold more than 5 particles.
 Configuration synthetic(int label, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  std::normal_distribution<double> jitter(0.0, 0.05);
-  const int nx = 32, ny = 36;
-  const double a = std::sqrt(2.0 / (std::sqrt(3.0) * 1.2));
-  Configuration c;
-  c.box.dim = 2;
-  const double side = std::max(nx * a, ny * a * std::sqrt(3.0) / 2.0);
-  c.box.length = {side, side, 1.0};
-  c.label = label;
-  for (int j = 0; j < ny; ++j)
-    for (int i = 0; i < nx; ++i) {
-      double x, y;
-      if (label) {
-        x = (i + 0.5 * (j % 2)) * a + jitter(rng);
-        y = j * a * std::sqrt(3.0) / 2.0 + jitter(rng);
-      } else {
-        x = u(rng) * side;
-        y = u(rng) * side;
-      }
-      c.x.insert(c.x.end(), {x, y, 0.0});
-      c.type.push_back(u(rng) < 0.35 ? 2 : 1);
-      c.id.push_back(std::int64_t(c.id.size()) + 1);
-    }
-  c.source = "synthetic-" + std::to_string(seed);
-  return c;
+  return mlglass::testing::synthetic_configuration(label, seed, 32, 36);
 }
 
 // 24 configurations, 12 per class, in 8 groups of 3 (mixed classes within a group).

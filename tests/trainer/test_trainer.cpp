@@ -1,6 +1,8 @@
 // The trainer: Noam schedule, learning on a synthetic two-class set, exact resume, metadata.
 #include "trainer.h"
 
+#include "synthetic.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -14,37 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// "glass": a jittered triangular lattice; "liquid": uniform random positions. Both 2D, 65:35
-// types, density ~1.2. Not physics: a structural contrast the D-MPNN must learn from distances.
 Configuration synthetic(int label, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  std::normal_distribution<double> jitter(0.0, 0.05);
-  const int nx = 16, ny = 18;
-  const double a = std::sqrt(2.0 / (std::sqrt(3.0) * 1.2));
-  Configuration c;
-  c.box.dim = 2;
-  c.box.length = {nx * a, ny * a * std::sqrt(3.0) / 2.0, 1.0};
-  // square box as windows with side fractions need: pad the shorter axis
-  const double side = std::max(c.box.length[0], c.box.length[1]);
-  c.box.length = {side, side, 1.0};
-  c.label = label;
-  for (int j = 0; j < ny; ++j)
-    for (int i = 0; i < nx; ++i) {
-      double x, y;
-      if (label) {
-        x = (i + 0.5 * (j % 2)) * a + jitter(rng);
-        y = j * a * std::sqrt(3.0) / 2.0 + jitter(rng);
-      } else {
-        x = u(rng) * side;
-        y = u(rng) * side;
-      }
-      c.x.insert(c.x.end(), {x, y, 0.0});
-      c.type.push_back(u(rng) < 0.35 ? 2 : 1);
-      c.id.push_back(std::int64_t(c.id.size()) + 1);
-    }
-  c.source = "synthetic";
-  return c;
+  return mlglass::testing::synthetic_configuration(label, seed);
 }
 
 TrainOptions small_options(const std::string &dir) {
