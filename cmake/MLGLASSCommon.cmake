@@ -5,6 +5,7 @@ get_filename_component(MLGLASS_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 if(EXISTS "${MLGLASS_ROOT}/src/core/knn.cpp")
   set(MLGLASS_CORE_DIR "${MLGLASS_ROOT}/src/core")
   set(MLGLASS_STYLE_DIR "${MLGLASS_ROOT}/src/ML-GLASS")
+  set(MLGLASS_MODEL_DIR "${MLGLASS_ROOT}/src/model")
 endif()
 
 # LAMMPS-independent core library: graphs, union-find, metrics, dump reader (later the model).
@@ -20,9 +21,16 @@ set(MLGLASS_CORE_SOURCES
   dump_reader.cpp
 )
 
+# The model: the D-MPNN (TorchScript) and the window classifier that compute glass/mpnn runs.
+set(MLGLASS_MODEL_SOURCES
+  dmpnn.cpp
+  glass_classifier.cpp
+)
+
 # LAMMPS styles (thin adapters over the core library).
 set(MLGLASS_STYLE_SOURCES
   compute_bgraph.cpp
+  compute_glass_mpnn.cpp
   fix_inherent.cpp
 )
 
@@ -54,4 +62,10 @@ function(mlglass_add_dependencies target lammps_src_dir)
   # core sources into the lammps target itself, so that target needs it too.
   find_package(ZLIB REQUIRED)
   target_link_libraries(${target} PRIVATE ZLIB::ZLIB)
+  # compute glass/mpnn runs TorchScript models through LibTorch and reads their JSON metadata.
+  # SYSTEM: torch's headers are not held to our warning flags.
+  find_package(Torch REQUIRED)
+  find_package(nlohmann_json 3 REQUIRED)
+  target_include_directories(${target} SYSTEM PRIVATE ${TORCH_INCLUDE_DIRS})
+  target_link_libraries(${target} PRIVATE ${TORCH_LIBRARIES} nlohmann_json::nlohmann_json)
 endfunction()

@@ -3,7 +3,7 @@
 #
 #   tools/install-in-tree.sh /path/to/lammps
 #
-# Copies src/ML-GLASS (without the plugin entry point) and the core library to
+# Copies src/ML-GLASS (without the plugin entry point), the core library and the model to
 # <lammps>/src/ML-GLASS, the CMake module to <lammps>/cmake/Modules/Packages/ML-GLASS.cmake, and
 # adds ML-GLASS to the package lists of <lammps>/cmake/CMakeLists.txt. Running it again updates
 # the files and leaves the lists as they are.
@@ -17,7 +17,7 @@ LMP=${1:?usage: install-in-tree.sh /path/to/lammps}
 
 mkdir -p "$LMP/src/ML-GLASS" "$LMP/cmake/Modules/Packages"
 rm -f "$LMP/src/ML-GLASS/"*.{h,cpp}
-for f in "$ROOT"/src/ML-GLASS/*.{h,cpp} "$ROOT"/src/core/*.{h,cpp}; do
+for f in "$ROOT"/src/ML-GLASS/*.{h,cpp} "$ROOT"/src/core/*.{h,cpp} "$ROOT"/src/model/*.{h,cpp}; do
   [ "$(basename "$f")" = mlglassplugin.cpp ] && continue
   cp "$f" "$LMP/src/ML-GLASS/"
 done

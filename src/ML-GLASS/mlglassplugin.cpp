@@ -7,6 +7,7 @@
 #include "version.h"
 
 #include "compute_bgraph.h"
+#include "compute_glass_mpnn.h"
 #include "fix_inherent.h"
 
 using namespace LAMMPS_NS;
@@ -14,6 +15,11 @@ using namespace LAMMPS_NS;
 static Compute *bgraph_creator(LAMMPS *lmp, int argc, char **argv)
 {
   return new ComputeBGraph(lmp, argc, argv);
+}
+
+static Compute *glass_mpnn_creator(LAMMPS *lmp, int argc, char **argv)
+{
+  return new ComputeGlassMPNN(lmp, argc, argv);
 }
 
 static Fix *inherent_creator(LAMMPS *lmp, int argc, char **argv)
@@ -33,6 +39,11 @@ extern "C" void lammpsplugin_init(void *lmp, void *handle, void *regfunc)
   plugin.author = "ML-GLASS developers";
   plugin.creator.v2 = (lammpsplugin_factory2 *) &bgraph_creator;
   plugin.handle = handle;
+  (*register_plugin)(&plugin, lmp);
+
+  plugin.name = "glass/mpnn";
+  plugin.info = "ML-GLASS on-the-fly liquid/glass classification with a D-MPNN (doc/compute_glass_mpnn.rst)";
+  plugin.creator.v2 = (lammpsplugin_factory2 *) &glass_mpnn_creator;
   (*register_plugin)(&plugin, lmp);
 
   plugin.style = "fix";

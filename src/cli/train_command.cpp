@@ -2,11 +2,14 @@
 
 #include "classification.h"
 #include "dataset.h"
+#include "glass_classifier.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -127,40 +130,111 @@ CLI::App *add_eval_command(CLI::App &app, EvalArgs &a) {
   c->add_option("--windows", a.windows, "random windows per configuration")->check(CLI::Range(1, 10000));
   c->add_flag("--whole", a.whole, "one graph per whole configuration instead of windows");
   c->add_option("--window", a.window, "window side in the model's units (default: the model's)");
+  c->add_flag("--tile", a.tile,
+              "tile each configuration with windows as compute glass/mpnn does (not random windows)")
+      ->excludes("--whole")->excludes("--windows");
+  c->add_option("--stride", a.stride, "tile stride in the model's window units (default: the side)")
+      ->check(CLI::PositiveNumber)->needs("--tile");
+  c->add_option("--batch", a.batch, "windows per model call with --tile")
+      ->check(CLI::Range(1, 100000))->needs("--tile");
+  c->add_option("--probabilities", a.probabilities_csv,
+                "write P(glass) of every window as CSV (source,label,temperature,window,"
+                "x0,y0,z0,particles,p)");
   c->add_option("--roc", a.roc_csv, "write the ROC curve as CSV");
   c->add_option("--seed", a.seed);
   c->add_option("--threads", a.threads)->check(CLI::Range(1, 256));
   return c;
 }
 
+namespace {
+
+// Writes `write(out)` to path.tmp and renames it to path: a complete file or none.
+template <class F>
+void write_atomically(const std::string &path, F write) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!out) throw std::runtime_error(path + ": cannot open for writing");
+    write(out);
+    if (!out.flush()) throw std::runtime_error(path + ": write failed");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error(path + ": cannot rename " + tmp + " to it");
+}
+
+struct WindowRow {
+  const Configuration *config;
+  int window;
+  std::array<double, 3> origin;
+  int particles;
+  double p;
+};
+
+}  // namespace
+
 int run_eval(const EvalArgs &a) {
   try {
     at::set_num_threads(a.threads);
-    auto [model, meta_text] = load_model(a.model);
-    const auto meta = nlohmann::json::parse(meta_text);
-    GraphOptions g;
-    g.k = meta.at("k");
-    g.window.side = a.window > 0 ? a.window : meta.at("window").at("side").get<double>();
-    g.window.side_is_fraction = meta.at("window").at("side_is_fraction");
-    g.window.periodic = meta.at("window").at("periodic");
-    g.features = meta.at("node_features") == "type" ? NodeFeatures::type_onehot : NodeFeatures::type_xy;
-    g.ntypes = meta.at("ntypes");
     const auto configs = load_configurations(read_manifest(a.manifest), directory_of(a.manifest));
-    const auto samples = make_samples(configs, g, a.windows, a.seed, a.whole);
-    const auto p = predict(model, samples);
+    std::vector<double> p;
     std::vector<int> y;
-    for (const auto &s : samples) y.push_back(s.label);
-    std::cout << "samples " << samples.size() << " (" << configs.size() << " configurations)\n"
-              << "AUC " << roc_auc(p, y) << "\naccuracy " << accuracy(p, y) << "\n";
+    std::vector<WindowRow> rows;
+    if (a.tile) {
+      // exactly what compute glass/mpnn evaluates on the same configuration
+      GlassClassifier classifier(a.model);
+      TileOptions opts;
+      opts.window = a.window;
+      opts.stride = a.stride;
+      opts.batch = a.batch;
+      for (const auto &c : configs) {
+        const int ntypes = c.type.empty() ? 0 : *std::max_element(c.type.begin(), c.type.end());
+        try {
+          check_model_fits(classifier.info(), c.box, ntypes);
+        } catch (const std::invalid_argument &e) {
+          throw std::runtime_error(c.source + ": " + e.what());
+        }
+        const auto r = classify_tiles(classifier, c.box, c.x.data(), c.size(), c.type.data(),
+                                      c.id.data(), opts);
+        for (std::size_t w = 0; w < r.window_p.size(); ++w) {
+          p.push_back(r.window_p[w]);
+          y.push_back(c.label);
+          rows.push_back({&c, int(w) + 1, r.origins[w], r.window_size[w], r.window_p[w]});
+        }
+      }
+    } else {
+      auto [model, meta_text] = load_model(a.model);
+      GraphOptions g = parse_model_info(meta_text, a.model).graph;
+      if (a.window > 0) g.window.side = a.window;
+      const auto samples = make_samples(configs, g, a.windows, a.seed, a.whole);
+      p = predict(model, samples);
+      for (const auto &s : samples) {
+        y.push_back(s.label);
+        rows.push_back({&configs[s.config], 0, {0.0, 0.0, 0.0}, s.graph.n_nodes, p[y.size() - 1]});
+      }
+    }
+    std::cout << (a.tile ? "windows " : "samples ") << p.size() << " (" << configs.size()
+              << " configurations)\n";
+    const bool both = std::count(y.begin(), y.end(), 1) > 0 && std::count(y.begin(), y.end(), 0) > 0;
+    if (both)
+      std::cout << "AUC " << roc_auc(p, y) << "\n";
+    else
+      std::cout << "AUC undefined (one class only)\n";
+    std::cout << "accuracy " << accuracy(p, y) << "\n";
+    if (!a.probabilities_csv.empty())
+      write_atomically(a.probabilities_csv, [&](std::ostream &out) {
+        out << "source,label,temperature,window,x0,y0,z0,particles,p\n";
+        out.precision(17);
+        for (const auto &r : rows)
+          out << r.config->source << ',' << r.config->label << ',' << r.config->temperature << ','
+              << r.window << ',' << r.origin[0] << ',' << r.origin[1] << ',' << r.origin[2] << ','
+              << r.particles << ',' << r.p << '\n';
+      });
     if (!a.roc_csv.empty()) {
-      const std::string tmp = a.roc_csv + ".tmp";
-      {
-        std::ofstream out(tmp);
+      if (!both) throw std::runtime_error("--roc needs glass and liquid samples");
+      write_atomically(a.roc_csv, [&](std::ostream &out) {
         out << "threshold,fpr,tpr\n";
         for (const auto &pt : roc_curve(p, y)) out << pt.threshold << ',' << pt.fpr << ',' << pt.tpr << '\n';
-        if (!out.flush()) throw std::runtime_error(a.roc_csv + ": write failed");
-      }
-      std::rename(tmp.c_str(), a.roc_csv.c_str());
+      });
     }
     return 0;
   } catch (const std::exception &e) {

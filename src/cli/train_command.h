@@ -34,6 +34,10 @@ struct EvalArgs {
   int windows = 4;
   bool whole = false;
   double window = 0.0;  // 0: the model's own window
+  bool tile = false;    // tile each configuration like compute glass/mpnn
+  double stride = 0.0;  // tile stride in the model's units (0: the window side)
+  int batch = 32;
+  std::string probabilities_csv;  // per-window P(glass)
   std::uint64_t seed = 1;
   int threads = 1;
 };

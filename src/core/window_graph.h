@@ -88,6 +88,15 @@ struct Graph {
   std::vector<std::int64_t> ids;  // particle ids of the nodes (node i = window member i)
 };
 
+// Everything that turns a configuration into the graphs a model sees; stored in every model's
+// metadata so that the LAMMPS compute builds exactly the graphs the model was trained on.
+struct GraphOptions {
+  int k = 2;
+  WindowOptions window;  // side 0.2 of the box by default
+  NodeFeatures features = NodeFeatures::type_onehot;
+  int ntypes = 2;
+};
+
 // The kNN graph of a window: every member is linked to its k nearest other members (non-periodic
 // geometry inside the window, positions window.local, KnnSearch and its tie rule: nearer by squared
 // distance, then by smaller particle id); links are undirected (each unordered pair once) and each

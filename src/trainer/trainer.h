@@ -16,13 +16,6 @@
 
 namespace mlglass {
 
-struct GraphOptions {
-  int k = 2;
-  WindowOptions window;                  // side 0.2 of the box by default
-  NodeFeatures features = NodeFeatures::type_onehot;
-  int ntypes = 2;
-};
-
 // Noam learning-rate schedule of chemprop's NoamLR: linear from init_lr to max_lr over the warm-up
 // steps, then exponential decay reaching final_lr at the last step.
 struct NoamSchedule {

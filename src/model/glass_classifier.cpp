@@ -1,0 +1,222 @@
+#include "glass_classifier.h"
+
+#include "dmpnn.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mlglass {
+
+ModelInfo parse_model_info(const std::string &metadata_json, const std::string &path) {
+  ModelInfo info;
+  info.path = path;
+  info.metadata = metadata_json;
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(metadata_json);
+  } catch (const nlohmann::json::exception &e) {
+    throw std::runtime_error(path + ": model metadata is not valid JSON: " + e.what());
+  }
+  const std::string where = path + ": model metadata ";
+  auto get = [&](const nlohmann::json &obj, const char *key, const std::string &prefix) {
+    if (!obj.is_object() || !obj.contains(key))
+      throw std::runtime_error(where + "has no key '" + prefix + key + "'");
+    return obj.at(key);
+  };
+  try {
+    info.format = get(j, "format", "").get<std::string>();
+    if (info.format != "mlglass-dmpnn")
+      throw std::runtime_error(where + "key 'format' is '" + info.format +
+                               "': only D-MPNN models (mlglass-dmpnn) can be run here");
+    info.graph.k = get(j, "k", "").get<int>();
+    const auto &w = get(j, "window", "");
+    info.graph.window.side = get(w, "side", "window.").get<double>();
+    info.graph.window.side_is_fraction = get(w, "side_is_fraction", "window.").get<bool>();
+    info.graph.window.periodic = get(w, "periodic", "window.").get<bool>();
+    const std::string features = get(j, "node_features", "").get<std::string>();
+    if (features == "type")
+      info.graph.features = NodeFeatures::type_onehot;
+    else if (features == "type+xy")
+      info.graph.features = NodeFeatures::type_xy;
+    else
+      throw std::runtime_error(where + "key 'node_features' has unknown value '" + features + "'");
+    info.graph.ntypes = get(j, "ntypes", "").get<int>();
+    info.dimension = get(j, "dimension", "").get<int>();
+    info.attention = get(j, "attention", "").get<bool>();
+    if (j.contains("validation_auc") && j["validation_auc"].is_number())
+      info.validation_auc = j["validation_auc"].get<double>();
+  } catch (const nlohmann::json::exception &e) {
+    throw std::runtime_error(where + "has a value of the wrong kind: " + e.what());
+  }
+  if (info.graph.k < 1 || info.graph.ntypes < 1 || (info.dimension != 2 && info.dimension != 3) ||
+      !(info.graph.window.side > 0.0))
+    throw std::runtime_error(where + "is inconsistent (k, ntypes, dimension or window side)");
+  return info;
+}
+
+void check_model_fits(const ModelInfo &info, const PeriodicBox &box, int ntypes) {
+  if (box.dim != info.dimension)
+    throw std::invalid_argument("model " + info.path + " was trained on " +
+                                std::to_string(info.dimension) + "D configurations, the system is " +
+                                std::to_string(box.dim) + "D");
+  if (ntypes > info.graph.ntypes)
+    throw std::invalid_argument("the system has " + std::to_string(ntypes) + " atom types, model " +
+                                info.path + " knows " + std::to_string(info.graph.ntypes));
+  try {
+    window_side(box, info.graph.window);
+  } catch (const std::invalid_argument &e) {
+    throw std::invalid_argument("model " + info.path + ": " + e.what());
+  }
+}
+
+struct GlassClassifier::Impl {
+  torch::jit::Module model;
+  torch::Device device{torch::kCPU};
+  GraphBatch batch;  // reused between calls
+};
+
+namespace {
+
+torch::Device parse_device(const std::string &name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name.rfind("cuda", 0) == 0) {
+    if (!torch::cuda::is_available())
+      throw std::runtime_error("device " + name + " requested, but this LibTorch sees no CUDA device");
+    try {
+      return torch::Device(name);
+    } catch (const c10::Error &) {
+      throw std::runtime_error("bad device name '" + name + "' (cpu, cuda or cuda:N)");
+    }
+  }
+  throw std::runtime_error("bad device name '" + name + "' (cpu, cuda or cuda:N)");
+}
+
+}  // namespace
+
+GlassClassifier::GlassClassifier(const std::string &path, const std::string &device)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->device = parse_device(device);
+  auto [model, metadata] = load_model(path, impl_->device);
+  info_ = parse_model_info(metadata, path);
+  const DmpnnConfig config = config_of(model);
+  if (config.node_dim != node_feature_dim(info_.graph.features, info_.graph.ntypes, info_.dimension))
+    throw std::runtime_error(path + ": the model takes node features of length " +
+                             std::to_string(config.node_dim) + ", its metadata implies " +
+                             std::to_string(node_feature_dim(info_.graph.features, info_.graph.ntypes,
+                                                             info_.dimension)));
+  impl_->model = std::move(model);
+}
+
+GlassClassifier::~GlassClassifier() = default;
+
+void GlassClassifier::set_threads(int n) { at::set_num_threads(n); }
+
+int GlassClassifier::cuda_device_count() {
+  return torch::cuda::is_available() ? int(torch::cuda::device_count()) : 0;
+}
+
+std::string GlassClassifier::device() const { return impl_->device.str(); }
+
+std::vector<double> GlassClassifier::classify(const std::vector<const Graph *> &graphs,
+                                              std::vector<double> *node_attention) {
+  if (graphs.empty()) {
+    if (node_attention) node_attention->clear();
+    return {};
+  }
+  if (node_attention && !info_.attention)
+    throw std::runtime_error(info_.path + ": model without attention: no attention weights");
+  c10::InferenceMode inference;
+  batch_into(graphs, {}, impl_->batch);
+  const GraphBatch &b = impl_->batch;
+  BatchTensors input = BatchTensors::view(b);
+  if (impl_->device != torch::kCPU) input = input.to(impl_->device);
+  torch::Tensor logits;
+  if (node_attention) {
+    auto [z, alpha] = run_attention(impl_->model, input);
+    logits = z;
+    const torch::Tensor per_node = torch::zeros({b.n_nodes}, alpha.options())
+                                       .index_add(0, input.dst, alpha)
+                                       .to(torch::kCPU, torch::kDouble)
+                                       .contiguous();
+    node_attention->assign(per_node.data_ptr<double>(), per_node.data_ptr<double>() + b.n_nodes);
+  } else {
+    logits = run(impl_->model, input);
+  }
+  const torch::Tensor p = torch::sigmoid(logits).to(torch::kCPU, torch::kDouble).contiguous();
+  return std::vector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.size(0));
+}
+
+double tile_side(const ModelInfo &info, const PeriodicBox &box, const TileOptions &opts) {
+  WindowOptions w = info.graph.window;
+  if (opts.window > 0.0) w.side = opts.window;
+  return window_side(box, w);
+}
+
+std::vector<std::array<double, 3>> tile_windows(const ModelInfo &info, const PeriodicBox &box,
+                                                const TileOptions &opts) {
+  const double side = tile_side(info, box, opts);
+  // a stride in box fractions is a fraction of the (square) box edge, like the window
+  const double stride = opts.stride <= 0.0 ? side
+                        : info.graph.window.side_is_fraction ? opts.stride * box.length[0]
+                                                             : opts.stride;
+  return tile_origins(box, side, stride);
+}
+
+TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, const double *x,
+                          std::size_t n, const int *types, const std::int64_t *ids,
+                          const TileOptions &opts) {
+  if (opts.batch < 1 || opts.batch_step < 1 || opts.first_batch < 0)
+    throw std::invalid_argument("classify_tiles: batch and batch_step must be >= 1");
+  const GraphOptions &g = classifier.info().graph;
+  const double side = tile_side(classifier.info(), box, opts);
+  TileResult r;
+  r.origins = tile_windows(classifier.info(), box, opts);
+  const int nwin = int(r.origins.size());
+  r.window_p.assign(nwin, 0.0);
+  r.window_size.assign(nwin, 0);
+  r.atom_p.assign(n, 0.0);
+  r.atom_windows.assign(n, 0.0);
+  r.atom_attention.assign(opts.attention ? n : 0, 0.0);
+
+  std::vector<Window> windows;
+  std::vector<Graph> graphs;
+  std::vector<const Graph *> ptrs;
+  std::vector<double> node_attention;
+  const int nbatch = (nwin + opts.batch - 1) / opts.batch;
+  for (int b = opts.first_batch; b < nbatch; b += opts.batch_step) {
+    const int first = b * opts.batch, last = std::min(nwin, first + opts.batch);
+    windows.clear();
+    graphs.clear();
+    for (int w = first; w < last; ++w) {
+      windows.push_back(cut_window(box, x, n, r.origins[w], side, g.window.periodic));
+      const Window &win = windows.back();
+      if (int(win.size()) <= g.k)
+        throw std::runtime_error(
+            "window " + std::to_string(w + 1) + " (side " + std::to_string(side) + " at " +
+            std::to_string(r.origins[w][0]) + ", " + std::to_string(r.origins[w][1]) + ") holds " +
+            std::to_string(win.size()) + " particles, not more than k = " + std::to_string(g.k));
+      graphs.push_back(knn_graph(win, types, ids, g.k, g.ntypes, g.features));
+    }
+    ptrs.clear();
+    for (const auto &gr : graphs) ptrs.push_back(&gr);
+    const auto p = classifier.classify(ptrs, opts.attention ? &node_attention : nullptr);
+    std::size_t node = 0;
+    for (int w = first; w < last; ++w) {
+      const Window &win = windows[w - first];
+      r.window_p[w] = p[w - first];
+      r.window_size[w] = int(win.size());
+      for (const int i : win.members) {  // node v of the graph is window member v
+        r.atom_p[i] += p[w - first];
+        r.atom_windows[i] += 1.0;
+        if (opts.attention) r.atom_attention[i] += node_attention[node];
+        ++node;
+      }
+    }
+  }
+  return r;
+}
+
+}  // namespace mlglass

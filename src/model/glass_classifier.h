@@ -1,0 +1,102 @@
+// P(glass) of configuration windows with a saved ML-GLASS model: what `compute glass/mpnn` runs
+// in LAMMPS and what `mlglass eval --tile` runs on dumps, so both give the same numbers.
+//
+// This header includes no torch header (the model lives behind a pointer to an implementation):
+// the LAMMPS style that includes it compiles without LibTorch's headers, as LAMMPS' ML packages
+// keep torch out of their style headers.
+#pragma once
+
+#include "periodic_box.h"
+#include "window_graph.h"
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlglass {
+
+// What a model's metadata (doc/model.rst) says about the graphs it takes and where it came from.
+struct ModelInfo {
+  std::string path;
+  std::string metadata;  // the JSON text stored in the file
+  std::string format;    // "mlglass-dmpnn"
+  GraphOptions graph;    // k, window, node features, number of types
+  int dimension = 0;     // 2 or 3
+  bool attention = false;
+  double validation_auc = NAN;
+};
+
+// Parses the metadata of the model file `path`. Throws std::runtime_error naming the file and the
+// missing or invalid key.
+ModelInfo parse_model_info(const std::string &metadata_json, const std::string &path);
+
+// Throws std::invalid_argument naming what does not fit: a box of another dimension than the
+// model's, atom types beyond the model's, or a window larger than the box.
+void check_model_fits(const ModelInfo &info, const PeriodicBox &box, int ntypes);
+
+class GlassClassifier {
+ public:
+  // device: "cpu", "cuda" or "cuda:N". Throws std::runtime_error for a missing or corrupt file,
+  // a file without ML-GLASS metadata, a model this class cannot run, or an unavailable device.
+  explicit GlassClassifier(const std::string &path, const std::string &device = "cpu");
+  ~GlassClassifier();
+  GlassClassifier(const GlassClassifier &) = delete;
+  GlassClassifier &operator=(const GlassClassifier &) = delete;
+
+  // LibTorch's intra-op threads for this process (at::set_num_threads), and its CUDA devices.
+  static void set_threads(int n);
+  static int cuda_device_count();
+
+  const ModelInfo &info() const { return info_; }
+  std::string device() const;
+
+  // P(glass) of each graph, all evaluated as one batch, without gradients. With node_attention
+  // (model with attention only) it receives, for every node of every graph in order, the sum of
+  // the last message step's attention weights over the edges entering the node.
+  std::vector<double> classify(const std::vector<const Graph *> &graphs,
+                               std::vector<double> *node_attention = nullptr);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  ModelInfo info_;
+};
+
+// How a configuration is tiled with windows (compute glass/mpnn's keywords).
+struct TileOptions {
+  double window = 0.0;  // window side in the model's units (<= 0: the model's own)
+  double stride = 0.0;  // distance between window origins, in the model's units (<= 0: the side)
+  int batch = 32;       // windows per model call: consecutive windows w = b*batch .. b*batch+batch-1
+  // Batches evaluated here: first_batch, first_batch + batch_step, ... (MPI ranks share a tiling
+  // this way; every window lands in the same batch whatever the number of ranks).
+  int first_batch = 0;
+  int batch_step = 1;
+  bool attention = false;  // also sum the per-node attention (model with attention only)
+};
+
+// Window side and origins (tile_origins) of a tiling; throws std::invalid_argument for a window
+// that does not fit the box.
+double tile_side(const ModelInfo &info, const PeriodicBox &box, const TileOptions &opts);
+std::vector<std::array<double, 3>> tile_windows(const ModelInfo &info, const PeriodicBox &box,
+                                                const TileOptions &opts);
+
+struct TileResult {
+  std::vector<std::array<double, 3>> origins;  // all windows of the tiling
+  std::vector<double> window_p;      // P(glass) per window (0 for windows not evaluated here)
+  std::vector<int> window_size;      // particles per window (0 for windows not evaluated here)
+  // Sums per particle of the configuration over the windows evaluated here that contain it:
+  std::vector<double> atom_p;          // of the windows' P(glass)
+  std::vector<double> atom_windows;    // of 1 (the number of windows)
+  std::vector<double> atom_attention;  // of the attention entering the particle (if requested)
+};
+
+// P(glass) of the tiling's windows of one configuration (n particles, positions x[3n], types
+// 1..ntypes, ids may be null). Throws std::runtime_error for a window with <= k particles.
+TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, const double *x,
+                          std::size_t n, const int *types, const std::int64_t *ids,
+                          const TileOptions &opts);
+
+}  // namespace mlglass

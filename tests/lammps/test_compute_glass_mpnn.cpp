@@ -1,0 +1,252 @@
+// compute glass/mpnn inside LAMMPS: the same window probabilities as the core tiling that
+// `mlglass eval --tile` runs (classify_tiles on the gathered configuration), identical on 1, 2 and
+// 4 ranks (ctest runs this binary on each), per-atom values and attention, and clear errors for
+// every kind of unusable model or argument.
+#include "lammps_fixture.h"
+
+#include "dmpnn.h"
+#include "glass_classifier.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+
+using namespace mlglass;
+
+namespace {
+
+struct TestModel {
+  int dim = 2;
+  int ntypes = 2;
+  bool attention = false;
+  double window = 0.25;  // fraction of the box
+  int k = 2;
+};
+
+class ComputeGlassMpnnTest : public LammpsTest {
+ protected:
+  // A small untrained D-MPNN with ML-GLASS metadata, written by rank 0.
+  static std::string write_model(const std::string &stem, const TestModel &t) {
+    const std::string path = scratch_file(stem);
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank == 0) {
+      DmpnnConfig cfg;
+      cfg.node_dim = node_feature_dim(NodeFeatures::type_onehot, t.ntypes, t.dim);
+      cfg.hidden = 24;
+      cfg.ffn_hidden = 16;
+      cfg.depth = 3;
+      cfg.attention = t.attention;
+      cfg.seed = 11;
+      auto model = make_dmpnn(cfg);
+      nlohmann::json meta = {{"format", "mlglass-dmpnn"}, {"format_version", 1}, {"k", t.k},
+                             {"window", {{"side", t.window}, {"side_is_fraction", true},
+                                         {"periodic", true}, {"offsets", "independent"}}},
+                             {"node_features", "type"}, {"ntypes", t.ntypes},
+                             {"dimension", t.dim}, {"attention", t.attention},
+                             {"readout", "mean"}, {"validation_auc", 0.5}};
+      save_model(model, path, meta.dump());
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    return path;
+  }
+
+  std::string model2d, model2d_att;
+
+  void SetUp() override {
+    LammpsTest::SetUp();
+    model2d = write_model("glass2d.pt", {});
+    TestModel att;
+    att.attention = true;
+    model2d_att = write_model("glass2d-att.pt", att);
+  }
+  void TearDown() override {
+    LammpsTest::TearDown();
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank == 0)
+      for (const auto &p : {model2d, model2d_att}) std::remove(p.c_str());
+  }
+
+  // 2D 65:35 A/B random configuration at number density 1.2 with a short KA-like relaxation
+  void system_2d(int n, int seed, int ntypes = 2) {
+    const double side = std::sqrt(n / 1.2);
+    commands({"units lj", "dimension 2", "atom_style atomic", "boundary p p p",
+              "region box block 0 " + std::to_string(side) + " 0 " + std::to_string(side) +
+                  " -0.5 0.5",
+              "create_box " + std::to_string(ntypes) + " box",
+              "create_atoms 1 random " + std::to_string(n) + " " + std::to_string(seed) + " NULL",
+              "set type 1 type/fraction 2 0.35 " + std::to_string(seed + 1), "mass * 1.0",
+              "pair_style zero 2.5", "pair_coeff * *"});
+  }
+
+  PeriodicBox box() {
+    PeriodicBox b;
+    b.dim = lammps_extract_setting(lmp, "dimension");
+    double lo[3], hi[3], xy, yz, xz;
+    int pflags[3], changed;
+    lammps_extract_box(lmp, lo, hi, &xy, &yz, &xz, pflags, &changed);
+    for (int a = 0; a < 3; ++a) {
+      b.lo[a] = lo[a];
+      b.length[a] = hi[a] - lo[a];
+      b.periodic[a] = pflags[a];
+    }
+    return b;
+  }
+
+  // The serial reference: the core tiling on the gathered configuration (IDs 1..N in order).
+  TileResult reference(const std::string &model, const TileOptions &opts) {
+    GlassClassifier c(model);
+    const auto x = gather_x();
+    const auto type = gather_type();
+    std::vector<std::int64_t> ids(type.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = std::int64_t(i) + 1;
+    return classify_tiles(c, box(), x.data(), type.size(), type.data(), ids.data(), opts);
+  }
+};
+
+TEST_F(ComputeGlassMpnnTest, WindowsMatchTheCoreTilingOnAnyRankCount) {
+  system_2d(600, 4711);
+  command("compute cls all glass/mpnn " + model2d + " batch 3");
+  command("thermo_style custom step c_cls c_cls[6]");
+  command("run 0");
+  TileOptions opts;
+  opts.batch = 3;
+  const auto ref = reference(model2d, opts);
+  ASSERT_EQ(ref.window_p.size(), 16u);  // 4 x 4 windows of 1/4 of the box
+  const auto v = compute_vector("cls", 6 + 16);
+  ASSERT_EQ(v.size(), 22u);
+  EXPECT_EQ(v[5], 16.0);
+  double mean = 0.0, lo = 1.0, hi = 0.0;
+  for (int w = 0; w < 16; ++w) {
+    EXPECT_NEAR(v[6 + w], ref.window_p[w], 1e-12) << "window " << w + 1;
+    mean += ref.window_p[w] / 16;
+    lo = std::min(lo, ref.window_p[w]);
+    hi = std::max(hi, ref.window_p[w]);
+  }
+  EXPECT_NEAR(v[0], mean, 1e-12);
+  EXPECT_NEAR(v[2], lo, 1e-15);
+  EXPECT_NEAR(v[3], hi, 1e-15);
+  EXPECT_GT(hi - lo, 1e-6) << "windows should differ: the test would not see a mix-up";
+  auto *scalar = static_cast<double *>(
+      lammps_extract_compute(lmp, "cls", LMP_STYLE_GLOBAL, LMP_TYPE_SCALAR));
+  ASSERT_NE(scalar, nullptr);
+  EXPECT_NEAR(*scalar, mean, 1e-12);
+}
+
+TEST_F(ComputeGlassMpnnTest, AfterDynamicsAndMigration) {
+  system_2d(500, 99);
+  commands({"pair_style lj/cut 2.5", "pair_coeff * * 1.0 1.0", "minimize 0 1e-4 200 2000",
+            "velocity all create 1.0 5", "fix md all nve", "fix 2d all enforce2d",
+            "compute cls all glass/mpnn " + model2d + " stride 0.125",
+            "thermo_style custom step c_cls", "run 200"});
+  const auto ref = reference(model2d, [] {
+    TileOptions o;
+    o.stride = 0.125;
+    return o;
+  }());
+  ASSERT_EQ(ref.window_p.size(), 64u);
+  const auto v = compute_vector("cls", 6 + 64);
+  for (int w = 0; w < 64; ++w) EXPECT_NEAR(v[6 + w], ref.window_p[w], 1e-12) << "window " << w + 1;
+  // per atom: mean over the 4 overlapping windows that hold each atom
+  const auto pa = gather_peratom("c_cls", 1);
+  int bad = 0;
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    ASSERT_EQ(ref.atom_windows[i], 4.0);
+    bad += std::abs(pa[i] - ref.atom_p[i] / 4.0) > 1e-12;
+  }
+  EXPECT_EQ(bad, 0);
+}
+
+TEST_F(ComputeGlassMpnnTest, PerAtomAttentionSumsToOnePerWindow) {
+  system_2d(400, 3);
+  command("compute cls all glass/mpnn " + model2d_att + " attention yes");
+  command("run 0");
+  command("variable p atom c_cls[1]");  // touch it through a variable, as a user would
+  const auto pa = gather_peratom("c_cls", 2);
+  const auto v = compute_vector("cls", 6 + 16);
+  double total_attention = 0.0;
+  for (std::size_t i = 0; i < pa.size() / 2; ++i) {
+    EXPECT_GE(pa[2 * i], 0.0);
+    EXPECT_LE(pa[2 * i], 1.0);
+    total_attention += pa[2 * i + 1];
+  }
+  // every atom is in one window (stride = side = L/4); a window's edge weights sum to 1
+  EXPECT_NEAR(total_attention, 16.0, 1e-4);
+  EXPECT_EQ(v[5], 16.0);
+}
+
+TEST_F(ComputeGlassMpnnTest, GroupAndEvaluationOncePerStep) {
+  system_2d(600, 8);
+  commands({"group a type 1", "compute cls a glass/mpnn " + model2d,
+            "thermo_style custom step c_cls c_cls[1] c_cls[7]", "run 0"});
+  // atoms outside the group have per-atom value 0; inside, a probability
+  const auto pa = gather_peratom("c_cls", 1);
+  const auto type = gather_type();
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    if (type[i] == 2) EXPECT_EQ(pa[i], 0.0);
+    else EXPECT_GT(pa[i], 0.0);
+  }
+}
+
+TEST_F(ComputeGlassMpnnTest, BadModelsGiveClearErrors) {
+  system_2d(300, 1);
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn /nonexistent/model.pt", "does not exist");
+  const std::string junk = scratch_file("junk.pt");
+  const std::string plain = scratch_file("plain.pt");
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) {
+    std::ofstream out(junk, std::ios::binary);
+    std::mt19937 rng(1);
+    for (int i = 0; i < 4096; ++i) out.put(char(rng()));
+    torch::jit::Module m("Plain");  // a TorchScript file without ML-GLASS metadata
+    m.register_parameter("w", torch::ones({2}), false);
+    m.save(plain);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + junk, "not a TorchScript model file");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + plain, "is not an ML-GLASS model");
+  TestModel m3;
+  m3.dim = 3;
+  const std::string model3d = write_model("glass3d.pt", m3);
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model3d, "trained on 3D configurations, the system is 2D");
+  TestModel m1;
+  m1.ntypes = 1;
+  const std::string model1 = write_model("glass1type.pt", m1);
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model1, "the system has 2 atom types");
+  TestModel big;
+  big.window = 1.5;
+  const std::string modelbig = write_model("glassbig.pt", big);
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + modelbig, "side fraction must be in (0, 1], got 1.5");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " window 2.0", "side fraction must be in (0, 1], got 2");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " attention yes",
+                      "trained without attention");
+  if (rank == 0)
+    for (const auto &p : {junk, plain, model3d, model1, modelbig}) std::remove(p.c_str());
+}
+
+TEST_F(ComputeGlassMpnnTest, BadArgumentsGiveClearErrors) {
+  system_2d(300, 2);
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn", "missing model file");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " foo 1", "unknown keyword 'foo'");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " stride 0", "stride must be > 0");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " batch 0", "batch must be >= 1");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " threads 0", "threads must be >= 1");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " device tpu", "device must be cpu or cuda");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " attention maybe", "attention must be yes or no");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " stride", "missing value for keyword 'stride'");
+}
+
+TEST_F(ComputeGlassMpnnTest, TooFewParticlesInAWindowIsAnError) {
+  system_2d(40, 5);  // 40 atoms: windows of 1/4 of the box hold ~2.5 atoms on average
+  command("compute c all glass/mpnn " + model2d);
+  command("thermo_style custom step c_c");
+  EXPECT_LAMMPS_ERROR("run 0", "not more than k = 2");
+}
+
+}  // namespace
