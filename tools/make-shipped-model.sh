@@ -9,15 +9,17 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 stage=${1:-all}
 DATA=${MLGLASS_DATA:-data/ka2d}
-TRAIN_SEEDS=${TRAIN_SEEDS:-"1 2 3 4"}
+TRAIN_SEEDS=${TRAIN_SEEDS:-"1 2 3"}
+VAL_SEEDS=${VAL_SEEDS:-"4"}
 TEST_SEEDS=${TEST_SEEDS:-"5"}
+MODEL_OUT=${MODEL_OUT:-potentials/ka2d-dmpnn.pt}
 MLGLASS=build/mlglass/mlglass
 RAMP=200000
 
 if [ "$stage" = data ] || [ "$stage" = all ]; then
   # 100 dumps along the ramp (every 2000 steps, dT = 0.0195) + 10 at T = 0.05 during a
   # 20000-step hold; two quenches only (E_IS is not needed for training)
-  for seed in $TRAIN_SEEDS $TEST_SEEDS; do
+  for seed in $TRAIN_SEEDS $VAL_SEEDS $TEST_SEEDS; do
     out="$DATA/seed-$seed"
     [ -s "$out/done" ] && continue
     mkdir -p "$out"
@@ -43,6 +45,32 @@ manifest() {  # manifest OUT SEED...
 }
 if [ "$stage" = dataset ] || [ "$stage" = all ]; then
   manifest "$DATA/train.csv" $TRAIN_SEEDS
-  # the held-out seeds: every frame, each labelled by its own temperature for per-T AUCs
-  manifest "$DATA/test.csv" $TEST_SEEDS
+  manifest "$DATA/val.csv" $VAL_SEEDS
+  # held-out seeds: glass (T <= 0.1) against the liquid at each of the paper's temperatures
+  for T in 1.99 1.76 0.96 0.55 0.44; do
+    dumps=()
+    for s in $TEST_SEEDS; do dumps+=("$DATA/seed-$s/traj.dump"); done
+    "$MLGLASS" dataset "${dumps[@]}" -o "$DATA/test-$T.csv" --ramp 2.0 0.05 $RAMP \
+      --glass-max 0.1 --liquid "$T" --liquid-tol 0.03
+  done
+fi
+
+# hidden 300, depth 3, k 2, windows of side 12 (0.2 of the 60-sigma box, ~173 particles: the
+# paper's defaults) in distance units, so the model keeps its window on boxes of any size;
+# 1 window per configuration per epoch, so 150 epochs see ~20000 random windows
+if [ "$stage" = train ] || [ "$stage" = all ]; then
+  "$MLGLASS" train --manifest "$DATA/train.csv" --val-manifest "$DATA/val.csv" \
+    --out "$DATA/model" --k 2 --window 12 --window-units distance --hidden 300 --depth 3 --batch 25 --epochs 150 \
+    --warmup 5 --val-windows 8 --seed 1 --threads "${THREADS:-1}" --quiet
+  cp "$DATA/model/best.pt" "$MODEL_OUT.tmp" && mv "$MODEL_OUT.tmp" "$MODEL_OUT"
+fi
+
+# held-out AUC per temperature pair, with the tiling the LAMMPS compute uses (25 windows a frame)
+if [ "$stage" = eval ] || [ "$stage" = all ]; then
+  for T in 1.99 1.76 0.96 0.55 0.44; do
+    echo "== glass (T <= 0.1) vs liquid at T = $T, seeds $TEST_SEEDS"
+    "$MLGLASS" eval --model "$MODEL_OUT" --manifest "$DATA/test-$T.csv" --tile \
+      --probabilities "$DATA/test-$T.probabilities.csv"
+  done
+  ls -l "$MODEL_OUT"
 fi

@@ -1,0 +1,198 @@
+// compute glass/mpnn (issue 5 benchmark):
+//  (1) wall time of one evaluation (all windows of the box) at N = 4320 and N = 10^5, 1 rank;
+//  (2) overhead on a 4320-particle 2D Kob-Andersen MD run when evaluated every 10^4 steps
+//      (target <= 2 %);
+//  (3) C++ inference throughput (windows/s) against the same TorchScript model run by PyTorch in
+//      Python (Debian's python3-torch) on the same batches: bench/bench_python_inference.py.
+//
+//   bench_glass_mpnn MODEL [PYTHON]        MODEL e.g. potentials/ka2d-dmpnn.pt
+#include "compute.h"
+#include "input.h"
+#include "lammps.h"
+#include "library.h"
+#include "modify.h"
+#include "update.h"
+
+#include "dmpnn.h"
+#include "glass_classifier.h"
+
+#include <mpi.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+using namespace LAMMPS_NS;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+LAMMPS *open_lammps() {
+  const char *args[] = {"bench", "-log", "none", "-echo", "none", "-screen", "none", "-nocite"};
+  auto *lmp = new LAMMPS(8, const_cast<char **>(args), MPI_COMM_WORLD);
+  lmp->input->one(std::string("plugin load ") + MLGLASS_PLUGIN_PATH);
+  return lmp;
+}
+
+void run(LAMMPS *lmp, const std::vector<std::string> &cmds) {
+  for (const auto &c : cmds) lmp->input->one(c);
+}
+
+// A random 2D A/B configuration at density 1.2 (graphs of the right size; no dynamics needed).
+void random_system(LAMMPS *lmp, int n) {
+  const double side = std::sqrt(n / 1.2);
+  run(lmp, {"units lj", "dimension 2", "atom_style atomic", "boundary p p p",
+            "region box block 0 " + std::to_string(side) + " 0 " + std::to_string(side) + " -0.5 0.5",
+            "create_box 2 box", "create_atoms 1 random " + std::to_string(n) + " 1 NULL",
+            "set type 1 type/ratio 2 0.35 2", "mass * 1.0", "pair_style zero 2.5",
+            "pair_coeff * *"});
+}
+
+// Seconds per evaluation of compute `cls`, best of `repeats` (the compute caches per timestep:
+// advance the step counter between calls, as a run would).
+double seconds_per_evaluation(LAMMPS *lmp, int repeats) {
+  Compute *c = lmp->modify->compute[lmp->modify->find_compute("cls")];
+  c->compute_scalar();  // warm-up (first TorchScript call)
+  double best = 1e30;
+  for (int r = 0; r < repeats; ++r) {
+    lmp->update->ntimestep += 1;
+    const auto t0 = Clock::now();
+    c->compute_scalar();
+    best = std::min(best, since(t0));
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: bench_glass_mpnn MODEL [PYTHON]\n");
+    return 2;
+  }
+  const std::string model = argv[1];
+  const std::string python = argc > 2 ? argv[2] : "/usr/bin/python3";
+  const std::string dir = "/tmp/mlglass-bench-glass-" + std::to_string(getpid());
+  std::system(("mkdir -p " + dir).c_str());
+
+  std::printf("compute glass/mpnn benchmark, model %s, 1 rank, 1 LibTorch thread\n\n", model.c_str());
+  // (1) one evaluation
+  std::printf("%10s %8s %14s %14s\n", "N", "windows", "eval (ms)", "us/window");
+  double eval4320 = 0.0;
+  for (int n : {4320, 100000}) {
+    LAMMPS *lmp = open_lammps();
+    random_system(lmp, n);
+    run(lmp, {"compute cls all glass/mpnn " + model, "run 0"});
+    const double t = seconds_per_evaluation(lmp, n > 10000 ? 3 : 10);
+    const double w = static_cast<double *>(
+        lammps_extract_compute(lmp, "cls", LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR))[5];
+    std::printf("%10d %8.0f %14.1f %14.1f\n", n, w, 1e3 * t, 1e6 * t / w);
+    if (n == 4320) eval4320 = t;
+    delete lmp;
+  }
+
+  // (2) overhead on MD: 2D KA, N = 4320, 20000 steps, evaluated at steps 0, 10^4, 2*10^4
+  {
+    LAMMPS *lmp = open_lammps();
+    run(lmp, {"variable natoms index 4320", "variable seed index 3",
+              "variable mlglass index " MLGLASS_SOURCE_DIR,
+              "include " MLGLASS_SOURCE_DIR "/examples/common/ka2d_start.lmp",
+              "velocity all create 0.8 5 dist gaussian", "fix md all nvt temp 0.8 0.8 0.5",
+              "compute cls all glass/mpnn " + model, "thermo 10000", "run 2000"});
+    double plain = 1e30, with = 1e30;
+    for (int r = 0; r < 3; ++r) {  // alternating, best of 3 each: load changes cancel out
+      run(lmp, {"thermo_style custom step temp pe"});
+      auto t0 = Clock::now();
+      run(lmp, {"run 20000"});
+      plain = std::min(plain, since(t0));
+      run(lmp, {"thermo_style custom step temp pe c_cls"});
+      t0 = Clock::now();
+      run(lmp, {"run 20000"});
+      with = std::min(with, since(t0));
+    }
+    std::printf("\nMD overhead, N = 4320, 20000 steps, P(glass) at 3 steps (every 10^4):\n"
+                "  without %.2f s, with %.2f s: overhead %.2f %% (measured)\n"
+                "  3 evaluations x %.1f ms / %.2f s = %.2f %% (from the evaluation time)\n",
+                plain, with, 100.0 * (with - plain) / plain, 1e3 * eval4320, plain,
+                100.0 * 3 * eval4320 / plain);
+    delete lmp;
+  }
+
+  // (3) C++ vs Python inference on the same batches: 32 windows of a 4320-particle box
+  {
+    mlglass::GlassClassifier classifier(model);
+    auto [module, meta] = mlglass::load_model(model);
+    const auto &info = classifier.info();
+    std::mt19937_64 rng(5);
+    const double side = std::sqrt(4320 / 1.2);
+    mlglass::PeriodicBox box = mlglass::PeriodicBox::square(side, 2);
+    std::vector<double> x(3 * 4320);
+    std::vector<int> type(4320);
+    std::uniform_real_distribution<double> u(0.0, side);
+    for (int i = 0; i < 4320; ++i) {
+      x[3 * i] = u(rng);
+      x[3 * i + 1] = u(rng);
+      x[3 * i + 2] = 0.0;
+      type[i] = i % 100 < 65 ? 1 : 2;
+    }
+    const double wside = mlglass::window_side(box, info.graph.window);
+    std::vector<mlglass::Graph> graphs;
+    std::uniform_real_distribution<double> o(0.0, side);
+    for (int w = 0; w < 32; ++w) {
+      const mlglass::Window win = mlglass::cut_window(box, x.data(), 4320, {o(rng), o(rng), 0.0}, wside);
+      graphs.push_back(mlglass::knn_graph(win, type.data(), nullptr, info.graph.k, info.graph.ntypes,
+                                          info.graph.features));
+    }
+    std::vector<const mlglass::Graph *> ptrs;
+    for (const auto &g : graphs) ptrs.push_back(&g);
+    const mlglass::GraphBatch b = mlglass::batch(ptrs);
+    const auto t = mlglass::BatchTensors::view(b);
+    // the batch for Python: torch.load()-able pickle of a dict of tensors
+    c10::Dict<std::string, torch::Tensor> d;
+    d.insert("x", t.x.clone());
+    d.insert("e", t.e.clone());
+    d.insert("src", t.src.clone());
+    d.insert("dst", t.dst.clone());
+    d.insert("rev", t.rev.clone());
+    d.insert("node_graph", t.node_graph.clone());
+    const auto bytes = torch::pickle_save(d);
+    std::ofstream(dir + "/batch.pt", std::ios::binary).write(bytes.data(), bytes.size());
+
+    at::set_num_threads(1);
+    c10::InferenceMode guard;
+    for (int i = 0; i < 5; ++i) mlglass::run(module, t);
+    int reps = 0;
+    const auto t0 = Clock::now();
+    while (since(t0) < 3.0) {
+      mlglass::run(module, t);
+      ++reps;
+    }
+    const double cpp = reps * 32 / since(t0);
+    std::printf("\ninference, batches of 32 windows (%d nodes, %d edges):\n  C++ (LibTorch)  %8.1f windows/s\n",
+                b.n_nodes, b.n_edges, cpp);
+    std::fflush(stdout);
+    const std::string cmd = python + " " MLGLASS_SOURCE_DIR "/bench/bench_python_inference.py " +
+                            model + " " + dir + "/batch.pt 32 > " + dir + "/python.txt";
+    if (std::system(cmd.c_str()) == 0) {
+      double py = 0.0;
+      std::ifstream(dir + "/python.txt") >> py;
+      std::printf("  Python (PyTorch) %7.1f windows/s\n  ratio C++/Python %.2f\n", py, cpp / py);
+    } else {
+      std::printf("  Python (PyTorch): not measured (%s with torch not available)\n", python.c_str());
+    }
+  }
+  std::system(("rm -rf " + dir).c_str());
+  MPI_Finalize();
+  return 0;
+}
