@@ -18,6 +18,7 @@ set(MLGLASS_CORE_SOURCES
   labelling.cpp
   tg.cpp
   dump_reader.cpp
+  render.cpp
 )
 
 # LAMMPS styles (thin adapters over the core library).
