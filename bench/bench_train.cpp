@@ -2,7 +2,10 @@
 // (SPEC section 4 "Speed": training >= 1.3x a Python pipeline at ~69 windows/s and >= 70 % of the
 // GEMM-bound limit; the Python pipeline infers ~217 windows/s).
 //
-//   bench_train [--hidden 300] [--depth 3] [--batches 20]
+//   bench_train [--hidden 300] [--depth 3] [--batches 20] [--cnn-batches 4] [--cnn-only]
+//
+// Then the CNN baseline (model/cnn.h): 250x250 RGB images of the same windows, batch 50, Adam with
+// L2 0.01; --cnn-batches 0 skips it, --cnn-only skips the D-MPNN.
 //
 // The configuration is synthetic: 4320 particles of a 2D Kob-Andersen-like 65:35 mixture at
 // density 1.2, placed at random with a minimum distance of 0.7 (random sequential addition). It is
@@ -10,6 +13,7 @@
 // particles, k = 2). Every figure is the best of 3 repetitions. Prints Markdown tables.
 #include "dmpnn.h"
 #include "periodic_box.h"
+#include "trainer.h"
 #include "window_graph.h"
 
 #include <torch/torch.h>
@@ -273,6 +277,85 @@ Result measure(const Config &c, DmpnnConfig mc, int nbatches) {
   return r;
 }
 
+// The CNN baseline at the paper's image size: rendering (window + render_images with the training
+// augmentation), train step, inference and end to end, per window, as the trainer runs them.
+void bench_cnn(const Config &cfg, int nbatches) {
+  Configuration c;
+  c.box = cfg.box;
+  c.x = cfg.x;
+  c.type = cfg.type;
+  c.id = cfg.id;
+  const std::vector<Configuration> one_per_window(kBatch, c);  // draw_windows: one per config
+  RenderOptions image;  // 250 pixels, diameters 1.0 / 0.88
+  WindowOptions wo;     // side 0.2 of the box
+  CnnConfig cc;
+  cc.image_size = image.size;
+  torch::jit::Module model = make_cnn(cc);
+  std::vector<torch::Tensor> params;
+  for (const auto &p : model.parameters()) params.push_back(p);
+  torch::optim::Adam opt(params, torch::optim::AdamOptions(1e-4).weight_decay(0.01));
+  torch::Tensor y = torch::empty({kBatch});
+  for (int w = 0; w < kBatch; ++w) y[w] = float(w % 2);
+  std::vector<std::uint8_t> codes(kBatch);
+  for (int w = 0; w < kBatch; ++w) codes[w] = std::uint8_t(w & 7);
+  std::uint64_t seed = 1;
+  auto images = [&] {
+    const auto samples = draw_windows(one_per_window, wo, 1, seed++);
+    std::vector<const WindowSample *> ptr;
+    for (const auto &s : samples) ptr.push_back(&s);
+    return render_images(one_per_window, ptr, image, codes);
+  };
+  auto train_step = [&](const torch::Tensor &x) {
+    const torch::Tensor loss = torch::binary_cross_entropy_with_logits(run_cnn(model, x), y);
+    opt.zero_grad();
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(params, 10.0);
+    opt.step();
+  };
+  const double nwin = double(nbatches) * kBatch;
+  const double render_s = best_of([&] {
+    for (int i = 0; i < nbatches; ++i) images();
+  }) / nwin;
+  std::vector<torch::Tensor> pre;
+  for (int i = 0; i < nbatches; ++i) pre.push_back(images());
+  model.train(true);
+  train_step(pre[0]);  // warm-up
+  const double train_s = best_of([&] {
+    for (int i = 0; i < nbatches; ++i) train_step(pre[i]);
+  }) / nwin;
+  double infer_s;
+  {
+    c10::InferenceMode inference;
+    model.eval();
+    double sink = torch::sigmoid(run_cnn(model, pre[0]))[0].item<double>();
+    infer_s = best_of([&] {
+      for (int i = 0; i < nbatches; ++i) sink += torch::sigmoid(run_cnn(model, pre[i]))[0].item<double>();
+    }) / nwin;
+    if (std::isnan(sink)) std::fprintf(stderr, "NaN output\n");
+  }
+  model.train(true);
+  const double e2e_s = best_of([&] {
+    for (int i = 0; i < nbatches; ++i) train_step(images());
+  }) / nwin;
+  // forward multiply-adds x 2 of the two convolutions and the two linear layers
+  const double e1 = image.size - cc.kernel + 1, p1 = std::floor(e1 / cc.pool);
+  const double e2 = p1 - cc.kernel + 1, f = cc.feature_edge();
+  const double k2 = double(cc.kernel) * cc.kernel;
+  const double flops = 2.0 * (e1 * e1 * cc.conv1 * 3 * k2 + e2 * e2 * cc.conv2 * cc.conv1 * k2 +
+                              f * f * cc.conv2 * cc.fc + cc.fc);
+  std::printf("\nCNN baseline: %dx%d RGB images of windows 0.2 of the box (%d px per distance "
+              "unit), conv 6-16 5x5 + 2x2 max-pool, FC %d, batch %d, %d batches, Adam L2 0.01, "
+              "rotation/mirror augmentation; best of %d\n\n",
+              image.size, image.size, int(std::lround(image.size / window_side(c.box, wo))), cc.fc,
+              kBatch, nbatches, kRepeats);
+  std::printf("| model | MFLOP/window (forward) | render (ms/window) | train step (ms/window) | "
+              "inference (ms/window) | train end to end (windows/s) | render share of end to end "
+              "| inference (windows/s) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+  std::printf("| CNN 250x250 | %.1f | %.3f | %.3f | %.3f | %.1f | %.1f %% | %.1f |\n", flops * 1e-6,
+              render_s * 1e3, train_s * 1e3, infer_s * 1e3, 1.0 / e2e_s, 100.0 * render_s / e2e_s,
+              1.0 / infer_s);
+}
+
 int arg_int(int argc, char **argv, int &i) {
   if (i + 1 >= argc) throw std::invalid_argument(std::string(argv[i]) + " needs a value");
   return std::stoi(argv[++i]);
@@ -281,15 +364,19 @@ int arg_int(int argc, char **argv, int &i) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  int hidden = 300, depth = 3, nbatches = 20;
+  int hidden = 300, depth = 3, nbatches = 20, cnn_batches = 4;
+  bool cnn_only = false;
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
       if (a == "--hidden") hidden = arg_int(argc, argv, i);
       else if (a == "--depth") depth = arg_int(argc, argv, i);
       else if (a == "--batches") nbatches = arg_int(argc, argv, i);
+      else if (a == "--cnn-batches") cnn_batches = arg_int(argc, argv, i);
+      else if (a == "--cnn-only") cnn_only = true;
       else if (a == "-h" || a == "--help") {
-        std::printf("usage: bench_train [--hidden 300] [--depth 3] [--batches 20]\n");
+        std::printf("usage: bench_train [--hidden 300] [--depth 3] [--batches 20] "
+                    "[--cnn-batches 4] [--cnn-only]\n");
         return 0;
       } else
         throw std::invalid_argument("unknown option " + a);
@@ -304,6 +391,10 @@ int main(int argc, char **argv) {
   torch::manual_seed(0);
 
   const Config c = synthetic_configuration(1);
+  if (cnn_only) {
+    bench_cnn(c, std::max(cnn_batches, 1));
+    return 0;
+  }
   std::printf("Synthetic 2D configuration: %d particles, density %.1f, 65:35, min distance %.1f "
               "(random, not a liquid); windows 0.2 of the box, k = %d, batch %d, %d batches, "
               "hidden %d, depth %d, FFN 2x%d; torch threads %d; best of %d\n\n",
@@ -360,5 +451,6 @@ int main(int argc, char **argv) {
               "prebuilt batches; training FLOPs taken as 3x forward; train windows/s (end to end) "
               "includes building the graphs of every batch; achieved/limit for training uses the "
               "end-to-end rate; the limits use the best GEMM rate above.\n");
+  if (cnn_batches > 0) bench_cnn(c, cnn_batches);
   return 0;
 }

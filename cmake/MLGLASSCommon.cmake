@@ -19,6 +19,7 @@ set(MLGLASS_CORE_SOURCES
   labelling.cpp
   tg.cpp
   dump_reader.cpp
+  render.cpp
 )
 
 # The model: the D-MPNN (TorchScript) and the window classifier that compute glass/mpnn runs.

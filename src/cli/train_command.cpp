@@ -32,7 +32,7 @@ void add_training_options(CLI::App &c, TrainArgs &a) {
   c.add_option("--depth", o.model.depth)->check(CLI::Range(1, 100));
   c.add_option("--ffn-layers", o.model.ffn_layers)->check(CLI::Range(1, 100));
   c.add_option("--ffn-hidden", o.model.ffn_hidden)->check(CLI::Range(1, 100000));
-  c.add_option("--dropout", o.model.dropout)->check(CLI::Range(0.0, 0.95));
+  a.dropout = c.add_option("--dropout", o.model.dropout)->check(CLI::Range(0.0, 0.95));
   c.add_flag("--attention", o.model.attention, "edge self-attention (per graph)");
   c.add_option("--readout", a.readout)->check(CLI::IsMember({"mean", "sum"}));
   c.add_option("--epochs", o.epochs)->check(CLI::Range(1, 100000));
@@ -62,7 +62,7 @@ void finish_training_options(TrainArgs &a) {
 }
 
 CLI::App *add_train_command(CLI::App &app, TrainArgs &a) {
-  auto *c = app.add_subcommand("train", "train the D-MPNN on a manifest of labelled dump frames");
+  auto *c = app.add_subcommand("train", "train the D-MPNN (or --model cnn) on labelled dump frames");
   auto &o = a.options;
   c->add_option("--manifest", a.manifest, "CSV manifest: file,timestep,label[,temperature][,group]")
       ->required();
@@ -72,6 +72,15 @@ CLI::App *add_train_command(CLI::App &app, TrainArgs &a) {
   c->add_option("--val-fraction", a.val_fraction, "stratified validation share of --manifest")
       ->check(CLI::Range(0.01, 0.5));
   add_training_options(*c, a);
+  c->add_option("--model", a.model, "dmpnn (default) or cnn (the paper's image baseline)")
+      ->check(CLI::IsMember({"dmpnn", "cnn"}));
+  c->add_option("--image-size", o.image.size, "CNN: image edge in pixels [250]")
+      ->check(CLI::Range(16, 4096));
+  c->add_option("--diameters", o.image.diameters, "CNN: disc diameter per atom type [1.0 0.88]")
+      ->delimiter(',');  // checked with the type count in run_train
+  a.weight_decay = c->add_option("--weight-decay", o.weight_decay,
+                                 "L2 coefficient in Adam [cnn 0.01, dmpnn 0]")
+                       ->check(CLI::NonNegativeNumber);
   c->add_flag("--resume", o.resume, "continue from OUT/checkpoint.pt");
   c->add_option("--stop-after", o.stop_after, "end this run after N epochs (for time-limited jobs)")
       ->check(CLI::NonNegativeNumber);
@@ -88,6 +97,14 @@ int run_train(TrainArgs &a) {
     auto &o = a.options;
     o.out_dir = a.out;
     finish_training_options(a);
+    o.model_type = a.model == "cnn" ? ModelType::cnn : ModelType::dmpnn;
+    o.cnn.seed = o.seed;
+    if (a.dropout && a.dropout->count() > 0) o.cnn.dropout = o.model.dropout;
+    if (!(a.weight_decay && a.weight_decay->count() > 0))
+      o.weight_decay = o.model_type == ModelType::cnn ? 0.01 : 0.0;
+    if (o.model_type == ModelType::cnn)
+      if (const std::string why = validate(o.image, o.graph.ntypes); !why.empty())
+        return fail("--model cnn: " + why + " (--diameters, --ntypes)", 2);
 
     auto entries = read_manifest(a.manifest);
     auto train = load_configurations(entries, directory_of(a.manifest));
@@ -139,7 +156,8 @@ CLI::App *add_eval_command(CLI::App &app, EvalArgs &a) {
       ->check(CLI::Range(1, 100000))->needs("--tile");
   c->add_option("--probabilities", a.probabilities_csv,
                 "write P(glass) of every window as CSV (source,label,temperature,window,"
-                "x0,y0,z0,particles,p)");
+                "x0,y0,z0,particles,p)")
+      ->needs("--tile");
   c->add_option("--roc", a.roc_csv, "write the ROC curve as CSV");
   c->add_option("--seed", a.seed);
   c->add_option("--threads", a.threads)->check(CLI::Range(1, 256));
@@ -203,14 +221,8 @@ int run_eval(const EvalArgs &a) {
       }
     } else {
       auto [model, meta_text] = load_model(a.model);
-      GraphOptions g = parse_model_info(meta_text, a.model).graph;
-      if (a.window > 0) g.window.side = a.window;
-      const auto samples = make_samples(configs, g, a.windows, a.seed, a.whole);
-      p = predict(model, samples);
-      for (const auto &s : samples) {
-        y.push_back(s.label);
-        rows.push_back({&configs[s.config], 0, {0.0, 0.0, 0.0}, s.graph.n_nodes, p[y.size() - 1]});
-      }
+      // dispatches on the model's "architecture" (dmpnn or cnn)
+      p = evaluate_model(model, meta_text, configs, a.windows, a.seed, a.whole, a.window, y);
     }
     std::cout << (a.tile ? "windows " : "samples ") << p.size() << " (" << configs.size()
               << " configurations)\n";

@@ -1,5 +1,5 @@
-// `mlglass train` and `mlglass eval`: the D-MPNN trainer (src/trainer) on a manifest of labelled
-// dump frames, and its evaluation (AUC, accuracy, ROC) of a saved model on another manifest.
+// `mlglass train` and `mlglass eval`: the D-MPNN (or CNN) trainer (src/trainer) on a manifest of
+// labelled dump frames, and its evaluation (AUC, accuracy, ROC) of a saved model on another manifest.
 #pragma once
 
 #include "trainer.h"
@@ -8,6 +8,7 @@
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace mlglass::cli {
@@ -19,6 +20,8 @@ struct TrainArgs {
   std::string readout = "mean";
   bool no_periodic = false, quiet = false;
   int threads = 1;
+  std::string model = "dmpnn";       // train only: dmpnn or cnn
+  CLI::Option *dropout = nullptr, *weight_decay = nullptr;  // given explicitly?
   TrainOptions options;
 };
 // The options every training subcommand (train, cv, hyperopt) shares, and their conversion into

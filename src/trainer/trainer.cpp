@@ -1,6 +1,7 @@
 #include "trainer.h"
 
 #include "classification.h"
+#include "learner.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -30,49 +31,13 @@ double NoamSchedule::lr(std::int64_t step) const {
 
 namespace {
 
-// Seeds of independent streams: (seed, purpose, index) -> 64 bits (splitmix64 finaliser).
-std::uint64_t mix(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index) {
-  std::uint64_t z = seed ^ (purpose * 0x9E3779B97F4A7C15ULL) ^ (index * 0xBF58476D1CE4E5B9ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+using detail::mix;
 constexpr std::uint64_t kTrainWindows = 1, kShuffle = 2, kValWindows = 3;
 
-Graph graph_of(const Configuration &c, const GraphOptions &g, std::mt19937_64 &rng, bool whole) {
-  if (whole) {
-    Window win;
-    win.dim = c.box.dim;
-    win.periodic = false;
-    win.origin = c.box.lo;
-    win.side = *std::max_element(c.box.length.begin(), c.box.length.begin() + c.box.dim);
-    win.members.resize(c.size());
-    std::iota(win.members.begin(), win.members.end(), 0);
-    win.local.resize(3 * c.size());
-    for (std::size_t i = 0; i < c.size(); ++i)
-      for (int a = 0; a < 3; ++a) {
-        double d = c.x[3 * i + a] - c.box.lo[a];
-        if (a < c.box.dim && c.box.periodic[a]) d -= c.box.length[a] * std::floor(d / c.box.length[a]);
-        win.local[3 * i + a] = a < c.box.dim ? d : 0.0;
-      }
-    return knn_graph(win, c.type.data(), c.id.data(), g.k, g.ntypes, g.features);
-  }
-  const double side = window_side(c.box, g.window);
-  for (int attempt = 0;; ++attempt) {
-    const auto origin = random_window_origin(c.box, g.window, rng);
-    Window win = cut_window(c.box, c.x.data(), c.size(), origin, side, g.window.periodic);
-    if (int(win.members.size()) > g.k)
-      return knn_graph(win, c.type.data(), c.id.data(), g.k, g.ntypes, g.features);
-    if (attempt == 20)
-      throw std::runtime_error(c.source + ": 20 random windows of side " + std::to_string(side) +
-                               " held at most k = " + std::to_string(g.k) +
-                               " particles; use a larger window");
-  }
-}
-
-torch::Tensor labels_of(const std::vector<const Sample *> &batch) {
-  torch::Tensor y = torch::empty({std::int64_t(batch.size())});
-  for (std::size_t i = 0; i < batch.size(); ++i) y[i] = float(batch[i]->label);
+torch::Tensor labels_of(const std::vector<Configuration> &train,
+                        const std::vector<std::size_t> &items) {
+  torch::Tensor y = torch::empty({std::int64_t(items.size())});
+  for (std::size_t i = 0; i < items.size(); ++i) y[i] = float(train[items[i]].label);
   return y;
 }
 
@@ -186,18 +151,94 @@ void progress_bar(int epoch, int epochs, std::size_t done, std::size_t total, do
 
 }  // namespace
 
-std::vector<Sample> make_samples(const std::vector<Configuration> &configs,
-                                 const GraphOptions &graph, int windows, std::uint64_t seed,
-                                 bool whole) {
-  std::vector<Sample> samples;
+const char *model_type_name(ModelType type) { return type == ModelType::cnn ? "cnn" : "dmpnn"; }
+
+Window draw_window(const Configuration &c, const WindowOptions &window, std::mt19937_64 &rng,
+                   bool whole, int min_members) {
+  if (whole) {
+    Window win;
+    win.dim = c.box.dim;
+    win.periodic = false;
+    win.origin = c.box.lo;
+    win.side = *std::max_element(c.box.length.begin(), c.box.length.begin() + c.box.dim);
+    win.members.resize(c.size());
+    std::iota(win.members.begin(), win.members.end(), 0);
+    win.local.resize(3 * c.size());
+    for (std::size_t i = 0; i < c.size(); ++i)
+      for (int a = 0; a < 3; ++a) {
+        double d = c.x[3 * i + a] - c.box.lo[a];
+        if (a < c.box.dim && c.box.periodic[a]) d -= c.box.length[a] * std::floor(d / c.box.length[a]);
+        win.local[3 * i + a] = a < c.box.dim ? d : 0.0;
+      }
+    return win;
+  }
+  const double side = window_side(c.box, window);
+  for (int attempt = 0;; ++attempt) {
+    const auto origin = random_window_origin(c.box, window, rng);
+    Window win = cut_window(c.box, c.x.data(), c.size(), origin, side, window.periodic);
+    if (int(win.members.size()) >= min_members) return win;
+    if (attempt == 20)
+      throw std::runtime_error(c.source + ": 20 random windows of side " + std::to_string(side) +
+                               " held fewer than " + std::to_string(min_members) +
+                               " particles; use a larger window");
+  }
+}
+
+std::vector<WindowSample> draw_windows(const std::vector<Configuration> &configs,
+                                       const WindowOptions &window, int windows,
+                                       std::uint64_t seed, bool whole, int min_members) {
+  std::vector<WindowSample> samples;
   samples.reserve(configs.size() * std::max(windows, 1));
   for (std::size_t c = 0; c < configs.size(); ++c) {
     std::mt19937_64 rng(mix(seed, 0, c));
     for (int w = 0; w < (whole ? 1 : windows); ++w)
-      samples.push_back({graph_of(configs[c], graph, rng, whole), configs[c].label, c});
+      samples.push_back(
+          {draw_window(configs[c], window, rng, whole, min_members), configs[c].label, c});
   }
   return samples;
 }
+
+std::vector<Sample> make_samples(const std::vector<Configuration> &configs,
+                                 const GraphOptions &graph, int windows, std::uint64_t seed,
+                                 bool whole) {
+  std::vector<Sample> samples;
+  for (const auto &w : draw_windows(configs, graph.window, windows, seed, whole, graph.k + 1)) {
+    const Configuration &c = configs[w.config];
+    samples.push_back({knn_graph(w.window, c.type.data(), c.id.data(), graph.k, graph.ntypes,
+                                 graph.features), w.label, w.config});
+  }
+  return samples;
+}
+
+namespace {
+// The D-MPNN side of the training loop: kNN graphs of the windows.
+class DmpnnLearner : public detail::Learner {
+ public:
+  DmpnnLearner(const std::vector<Configuration> &train, const std::vector<Configuration> &val,
+               const TrainOptions &o, std::uint64_t val_seed)
+      : train_(train), graph_(o.graph) {
+    DmpnnConfig mc = o.model;
+    mc.node_dim = node_feature_dim(o.graph.features, o.graph.ntypes, train.front().box.dim);
+    model = make_dmpnn(mc);
+    val_samples_ = make_samples(val, o.graph, o.val_windows, val_seed);
+    for (const auto &s : val_samples_) val_labels.push_back(s.label);
+  }
+  void draw_epoch(std::uint64_t seed) override { samples_ = make_samples(train_, graph_, 1, seed); }
+  torch::Tensor logits(const std::vector<std::size_t> &items) override {
+    std::vector<const Sample *> chunk;
+    for (std::size_t i : items) chunk.push_back(&samples_[i]);
+    batch_ = batch_of(chunk);  // the logits' autograd graph views it until the next batch
+    return run(model, BatchTensors::view(batch_));
+  }
+  std::vector<double> validate() override { return predict(model, val_samples_); }
+
+ private:
+  const std::vector<Configuration> &train_;
+  GraphOptions graph_;
+  std::vector<Sample> samples_, val_samples_;
+  GraphBatch batch_;
+};
+}  // namespace
 
 std::vector<double> predict(torch::jit::Module &model, const std::vector<Sample> &samples,
                             int batch_size) {
@@ -219,27 +260,41 @@ std::vector<double> predict(torch::jit::Module &model, const std::vector<Sample>
 std::string model_metadata(const TrainOptions &o, const std::vector<Configuration> &train,
                            const std::vector<Configuration> &val, double val_auc, int epoch) {
   nlohmann::json j;
-  j["format"] = "mlglass-dmpnn";
+  const bool cnn = o.model_type == ModelType::cnn;
+  j["format"] = cnn ? "mlglass-cnn" : "mlglass-dmpnn";
   j["format_version"] = 1;
-  j["k"] = o.graph.k;
+  j["architecture"] = model_type_name(o.model_type);
   j["window"] = {{"side", o.graph.window.side},
                  {"side_is_fraction", o.graph.window.side_is_fraction},
                  {"periodic", o.graph.window.periodic},
                  {"offsets", o.graph.window.offsets == WindowOptions::Offsets::independent
                                  ? "independent" : "diagonal"}};
-  j["node_features"] = o.graph.features == NodeFeatures::type_onehot ? "type" : "type+xy";
   j["ntypes"] = o.graph.ntypes;
   nlohmann::json type_map = nlohmann::json::array();
   for (int t = 1; t <= o.graph.ntypes; ++t) type_map.push_back(t);
   j["type_map"] = type_map;
   j["dimension"] = train.empty() ? 0 : train.front().box.dim;
-  j["hidden"] = o.model.hidden;
-  j["depth"] = o.model.depth;
-  j["ffn_layers"] = o.model.ffn_layers;
-  j["ffn_hidden"] = o.model.ffn_hidden;
-  j["dropout"] = o.model.dropout;
-  j["attention"] = o.model.attention;
-  j["readout"] = readout_name(o.model.readout);
+  if (cnn) {
+    nlohmann::json colours = nlohmann::json::array();
+    for (int t = 1; t <= o.graph.ntypes; ++t) colours.push_back(type_colour(t));
+    j["image"] = {{"size", o.image.size}, {"diameters", o.image.diameters},
+                  {"colours", colours}, {"background", {0, 0, 0}}};
+    j["conv"] = {o.cnn.conv1, o.cnn.conv2};
+    j["kernel"] = o.cnn.kernel;
+    j["pool"] = o.cnn.pool;
+    j["fc"] = o.cnn.fc;
+    j["dropout"] = o.cnn.dropout;
+  } else {
+    j["k"] = o.graph.k;
+    j["node_features"] = o.graph.features == NodeFeatures::type_onehot ? "type" : "type+xy";
+    j["hidden"] = o.model.hidden;
+    j["depth"] = o.model.depth;
+    j["ffn_layers"] = o.model.ffn_layers;
+    j["ffn_hidden"] = o.model.ffn_hidden;
+    j["dropout"] = o.model.dropout;
+    j["attention"] = o.model.attention;
+    j["readout"] = readout_name(o.model.readout);
+  }
   auto summary = [](const std::vector<Configuration> &set) {
     int glass = 0;
     double tmin = INFINITY, tmax = -INFINITY;
@@ -265,7 +320,7 @@ std::string model_metadata(const TrainOptions &o, const std::vector<Configuratio
   j["training"] = {{"epochs", o.epochs}, {"batch_size", o.batch_size}, {"init_lr", o.init_lr},
                    {"max_lr", o.max_lr}, {"final_lr", o.final_lr},
                    {"warmup_epochs", o.warmup_epochs}, {"clip_norm", o.clip_norm},
-                   {"seed", o.seed}};
+                   {"weight_decay", o.weight_decay}, {"seed", o.seed}};
   const std::time_t now = std::time(nullptr);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
@@ -284,11 +339,13 @@ TrainResult train_model(const std::vector<Configuration> &train,
   fs::create_directories(o.out_dir);
   const std::string ckpt = o.out_dir + "/checkpoint.pt";
 
-  DmpnnConfig mc = o.model;
-  mc.node_dim = node_feature_dim(o.graph.features, o.graph.ntypes, train.front().box.dim);
-  torch::jit::Module model = make_dmpnn(mc);
+  const std::uint64_t val_seed = mix(o.seed, kValWindows, 0);
+  std::unique_ptr<detail::Learner> learner =
+      o.model_type == ModelType::cnn ? detail::make_cnn_learner(train, val, o, val_seed)
+                                     : std::make_unique<DmpnnLearner>(train, val, o, val_seed);
+  torch::jit::Module &model = learner->model;
   auto params = parameters_of(model);
-  torch::optim::Adam opt(params, torch::optim::AdamOptions(o.init_lr));
+  torch::optim::Adam opt(params, torch::optim::AdamOptions(o.init_lr).weight_decay(o.weight_decay));
   torch::manual_seed(o.seed);  // dropout masks
 
   Checkpoint state;
@@ -298,9 +355,7 @@ TrainResult train_model(const std::vector<Configuration> &train,
   NoamSchedule noam{o.init_lr, o.max_lr, o.final_lr,
                     std::max<std::int64_t>(1, std::int64_t(o.warmup_epochs * steps_per_epoch)),
                     o.epochs * steps_per_epoch};
-  const auto val_samples = make_samples(val, o.graph, o.val_windows, mix(o.seed, kValWindows, 0));
-  std::vector<int> val_labels;
-  for (const auto &s : val_samples) val_labels.push_back(s.label);
+  const std::vector<int> &val_labels = learner->val_labels;
   const bool bar = o.progress && isatty(2);
 
   TrainResult result;
@@ -308,8 +363,8 @@ TrainResult train_model(const std::vector<Configuration> &train,
                                           : o.epochs;
   for (int epoch = state.epochs_done + 1; epoch <= last_epoch; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
-    auto samples = make_samples(train, o.graph, 1, mix(o.seed, kTrainWindows, epoch));
-    std::vector<std::size_t> order(samples.size());
+    learner->draw_epoch(mix(o.seed, kTrainWindows, epoch));
+    std::vector<std::size_t> order(train.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::mt19937_64 shuffle_rng(mix(o.seed, kShuffle, epoch));
     std::shuffle(order.begin(), order.end(), shuffle_rng);
@@ -318,12 +373,11 @@ TrainResult train_model(const std::vector<Configuration> &train,
     double loss_sum = 0.0;
     std::size_t seen = 0;
     for (std::size_t a = 0; a < order.size(); a += o.batch_size) {
-      std::vector<const Sample *> chunk;
-      for (std::size_t i = a; i < std::min(order.size(), a + o.batch_size); ++i)
-        chunk.push_back(&samples[order[i]]);
-      const GraphBatch b = batch_of(chunk);
-      const torch::Tensor logits = run(model, BatchTensors::view(b));
-      const torch::Tensor loss = torch::binary_cross_entropy_with_logits(logits, labels_of(chunk));
+      const std::vector<std::size_t> chunk(order.begin() + a,
+                                           order.begin() + std::min(order.size(), a + o.batch_size));
+      const torch::Tensor logits = learner->logits(chunk);
+      const torch::Tensor loss =
+          torch::binary_cross_entropy_with_logits(logits, labels_of(train, chunk));
       opt.zero_grad();
       loss.backward();
       if (o.clip_norm > 0) torch::nn::utils::clip_grad_norm_(params, o.clip_norm);
@@ -333,11 +387,11 @@ TrainResult train_model(const std::vector<Configuration> &train,
       ++state.step;
       loss_sum += loss.item<double>() * chunk.size();
       seen += chunk.size();
-      if (bar) progress_bar(epoch, o.epochs, seen, samples.size(), loss_sum / seen);
+      if (bar) progress_bar(epoch, o.epochs, seen, order.size(), loss_sum / seen);
     }
     if (bar) std::fprintf(stderr, "\n");
 
-    const auto scores = predict(model, val_samples);
+    const auto scores = learner->validate();
     EpochRecord r;
     r.epoch = epoch;
     r.step = state.step;

@@ -3,10 +3,14 @@
 // Adam with the Noam schedule of chemprop (per batch), gradient clipping, validation AUC after
 // every epoch, and one checkpoint file per epoch written atomically so that `--resume` after a kill
 // loses at most the epoch in progress and continues bit for bit (single thread, same seed).
+// The same loop trains the CNN baseline (model/cnn) on rendered images of the same windows
+// (core render; trainer/cnn_learner.cpp).
 #pragma once
 
+#include "cnn.h"
 #include "dataset.h"
 #include "dmpnn.h"
+#include "render.h"
 #include "window_graph.h"
 
 #include <cstdint>
@@ -24,9 +28,16 @@ struct NoamSchedule {
   double lr(std::int64_t step) const;  // step = optimiser steps taken so far
 };
 
+enum class ModelType { dmpnn, cnn };
+const char *model_type_name(ModelType type);  // "dmpnn", "cnn" (the metadata's "architecture")
+
 struct TrainOptions {
-  GraphOptions graph;
+  GraphOptions graph;           // the CNN uses only graph.window and graph.ntypes
   DmpnnConfig model;            // node_dim is set from graph
+  ModelType model_type = ModelType::dmpnn;
+  CnnConfig cnn;                // image_size is set from image.size
+  RenderOptions image;          // CNN input images
+  double weight_decay = 0.0;    // L2 coefficient Adam adds to the gradients (CNN default 0.01)
   int epochs = 30;
   int batch_size = 50;
   double init_lr = 1e-4, max_lr = 1e-3, final_lr = 1e-4;
@@ -57,8 +68,25 @@ struct TrainResult {
 TrainResult train_model(const std::vector<Configuration> &train,
                         const std::vector<Configuration> &val, const TrainOptions &options);
 
-// One graph per window: `windows` random windows per configuration drawn from `seed` (the same
-// windows for the same seed), or with whole = true the whole configuration as one graph.
+// A random window of c (random_window_origin + cut_window), redrawn while it holds fewer than
+// min_members particles (throws std::runtime_error after 20 redraws); with whole = true the whole
+// configuration as one non-periodic window of side the longest box edge, origin box.lo.
+Window draw_window(const Configuration &c, const WindowOptions &window, std::mt19937_64 &rng,
+                   bool whole, int min_members = 0);
+
+// `windows` random windows per configuration drawn from `seed` (the same windows for the same
+// seed; configuration c draws from its own stream), or with whole = true one whole configuration.
+struct WindowSample {
+  Window window;
+  int label = 0;
+  std::size_t config = 0;  // index into the configurations
+};
+std::vector<WindowSample> draw_windows(const std::vector<Configuration> &configs,
+                                       const WindowOptions &window, int windows,
+                                       std::uint64_t seed, bool whole = false,
+                                       int min_members = 0);
+
+// One graph per window of draw_windows (windows holding more than k particles).
 struct Sample {
   Graph graph;
   int label = 0;
@@ -71,6 +99,28 @@ std::vector<Sample> make_samples(const std::vector<Configuration> &configs,
 // P(glass) for each sample, in batches, no gradients.
 std::vector<double> predict(torch::jit::Module &model, const std::vector<Sample> &samples,
                             int batch_size = 100);
+
+// Images [n, 3, size, size] of n window samples (render_window); augment: empty, or per sample
+// the quarter turns (bits 0-1) and the mirror (bit 2) of augment_image.
+torch::Tensor render_images(const std::vector<Configuration> &configs,
+                            const std::vector<const WindowSample *> &samples,
+                            const RenderOptions &image,
+                            const std::vector<std::uint8_t> &augment = {});
+
+// P(glass) of a CNN for each window sample, in batches, no gradients.
+std::vector<double> predict_images(torch::jit::Module &model,
+                                   const std::vector<Configuration> &configs,
+                                   const std::vector<WindowSample> &samples,
+                                   const RenderOptions &image, int batch_size = 50);
+
+// P(glass) of a loaded model of either architecture (dispatching on the metadata's
+// "architecture", absent = "dmpnn") for `windows` random windows per configuration drawn from
+// `seed`, or whole configurations, with the model's window and input definitions; window_side > 0
+// replaces the model's window side (its units). labels receives each sample's label.
+std::vector<double> evaluate_model(torch::jit::Module &model, const std::string &metadata_json,
+                                   const std::vector<Configuration> &configs, int windows,
+                                   std::uint64_t seed, bool whole, double window_side,
+                                   std::vector<int> &labels);
 
 // Metadata JSON stored in every saved model (keys in doc/model.rst).
 std::string model_metadata(const TrainOptions &options, const std::vector<Configuration> &train,
