@@ -2,12 +2,14 @@
 
 #include "classification.h"
 #include "dataset.h"
+#include "plot_script.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -72,6 +74,8 @@ CLI::App *add_train_command(CLI::App &app, TrainArgs &a) {
   c->add_flag("--resume", o.resume, "continue from OUT/checkpoint.pt");
   c->add_option("--stop-after", o.stop_after, "end this run after N epochs (for time-limited jobs)")
       ->check(CLI::NonNegativeNumber);
+  c->add_option("--plot", a.plot, "learning-curve PNG written at the end [OUT/learning.png]");
+  c->add_flag("--no-plot", a.no_plot, "no learning-curve PNG");
   return c;
 }
 
@@ -112,6 +116,14 @@ int run_train(TrainArgs &a) {
     const auto r = train_model(train, val, o);
     std::cout << "best validation AUC " << r.best_val_auc << " at epoch " << r.best_epoch
               << "\nmodel: " << r.best_model << "\nlast: " << r.last_model << "\n";
+    if (!a.no_plot) {  // a missing Python or matplotlib costs the plot, not the run
+      const std::string png = a.plot.empty() ? a.out + "/learning.png" : a.plot;
+      const std::string why = run_plot_script("plot_learning.py", {a.out + "/metrics.csv", png});
+      if (why.empty())
+        std::cout << "learning curves: " << png << "\n";
+      else
+        std::cerr << "mlglass train: warning: no learning-curve plot: " << why << "\n";
+    }
     return 0;
   } catch (const std::invalid_argument &e) {
     return fail(e.what(), 2);
@@ -128,6 +140,7 @@ CLI::App *add_eval_command(CLI::App &app, EvalArgs &a) {
   c->add_flag("--whole", a.whole, "one graph per whole configuration instead of windows");
   c->add_option("--window", a.window, "window side in the model's units (default: the model's)");
   c->add_option("--roc", a.roc_csv, "write the ROC curve as CSV");
+  c->add_option("--roc-png", a.roc_png, "plot the ROC curve (tools/plot_roc.py)");
   c->add_option("--seed", a.seed);
   c->add_option("--threads", a.threads)->check(CLI::Range(1, 256));
   return c;
@@ -152,15 +165,27 @@ int run_eval(const EvalArgs &a) {
     for (const auto &s : samples) y.push_back(s.label);
     std::cout << "samples " << samples.size() << " (" << configs.size() << " configurations)\n"
               << "AUC " << roc_auc(p, y) << "\naccuracy " << accuracy(p, y) << "\n";
-    if (!a.roc_csv.empty()) {
-      const std::string tmp = a.roc_csv + ".tmp";
+    // --roc-png without --roc: the CSV goes to a scratch file next to the PNG
+    const std::string roc_csv = !a.roc_csv.empty() ? a.roc_csv
+                                : !a.roc_png.empty() ? a.roc_png + ".roc.csv" : "";
+    if (!roc_csv.empty()) {
+      const std::string tmp = roc_csv + ".tmp";
       {
         std::ofstream out(tmp);
         out << "threshold,fpr,tpr\n";
         for (const auto &pt : roc_curve(p, y)) out << pt.threshold << ',' << pt.fpr << ',' << pt.tpr << '\n';
-        if (!out.flush()) throw std::runtime_error(a.roc_csv + ": write failed");
+        if (!out.flush()) throw std::runtime_error(roc_csv + ": write failed");
       }
-      std::rename(tmp.c_str(), a.roc_csv.c_str());
+      std::rename(tmp.c_str(), roc_csv.c_str());
+    }
+    if (!a.roc_png.empty()) {
+      const std::string why = run_plot_script(
+          "plot_roc.py", {roc_csv, a.roc_png, "--title",
+                          "ROC: " + a.model + " on " + a.manifest + " (" +
+                              std::to_string(samples.size()) + " samples)"});
+      if (a.roc_csv.empty()) std::filesystem::remove(roc_csv);
+      if (!why.empty()) throw std::runtime_error("no ROC plot: " + why);
+      std::cout << "wrote " << a.roc_png << "\n";
     }
     return 0;
   } catch (const std::exception &e) {

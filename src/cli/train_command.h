@@ -19,6 +19,8 @@ struct TrainArgs {
   std::string readout = "mean";
   bool no_periodic = false, quiet = false;
   int threads = 1;
+  std::string plot;      // learning-curve PNG [OUT/learning.png]
+  bool no_plot = false;
   TrainOptions options;
 };
 // The options every training subcommand (train, cv, hyperopt) shares, and their conversion into
@@ -30,7 +32,7 @@ CLI::App *add_train_command(CLI::App &app, TrainArgs &args);
 int run_train(TrainArgs &args);
 
 struct EvalArgs {
-  std::string model, manifest, roc_csv;
+  std::string model, manifest, roc_csv, roc_png;
   int windows = 4;
   bool whole = false;
   double window = 0.0;  // 0: the model's own window

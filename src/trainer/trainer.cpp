@@ -39,7 +39,7 @@ std::uint64_t mix(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index
 }
 constexpr std::uint64_t kTrainWindows = 1, kShuffle = 2, kValWindows = 3;
 
-Graph graph_of(const Configuration &c, const GraphOptions &g, std::mt19937_64 &rng, bool whole) {
+Window window_of(const Configuration &c, const GraphOptions &g, std::mt19937_64 &rng, bool whole) {
   if (whole) {
     Window win;
     win.dim = c.box.dim;
@@ -55,19 +55,23 @@ Graph graph_of(const Configuration &c, const GraphOptions &g, std::mt19937_64 &r
         if (a < c.box.dim && c.box.periodic[a]) d -= c.box.length[a] * std::floor(d / c.box.length[a]);
         win.local[3 * i + a] = a < c.box.dim ? d : 0.0;
       }
-    return knn_graph(win, c.type.data(), c.id.data(), g.k, g.ntypes, g.features);
+    return win;
   }
   const double side = window_side(c.box, g.window);
   for (int attempt = 0;; ++attempt) {
     const auto origin = random_window_origin(c.box, g.window, rng);
     Window win = cut_window(c.box, c.x.data(), c.size(), origin, side, g.window.periodic);
-    if (int(win.members.size()) > g.k)
-      return knn_graph(win, c.type.data(), c.id.data(), g.k, g.ntypes, g.features);
+    if (int(win.members.size()) > g.k) return win;
     if (attempt == 20)
       throw std::runtime_error(c.source + ": 20 random windows of side " + std::to_string(side) +
                                " held at most k = " + std::to_string(g.k) +
                                " particles; use a larger window");
   }
+}
+
+Graph graph_of(const Configuration &c, const GraphOptions &g, std::mt19937_64 &rng, bool whole) {
+  return knn_graph(window_of(c, g, rng, whole), c.type.data(), c.id.data(), g.k, g.ntypes,
+                   g.features);
 }
 
 torch::Tensor labels_of(const std::vector<const Sample *> &batch) {
@@ -195,6 +199,25 @@ std::vector<Sample> make_samples(const std::vector<Configuration> &configs,
     std::mt19937_64 rng(mix(seed, 0, c));
     for (int w = 0; w < (whole ? 1 : windows); ++w)
       samples.push_back({graph_of(configs[c], graph, rng, whole), configs[c].label, c});
+  }
+  return samples;
+}
+
+std::vector<WindowSample> make_window_samples(const std::vector<Configuration> &configs,
+                                              const GraphOptions &graph, int windows,
+                                              std::uint64_t seed, bool whole) {
+  std::vector<WindowSample> samples;
+  for (std::size_t c = 0; c < configs.size(); ++c) {
+    std::mt19937_64 rng(mix(seed, 0, c));  // make_samples' stream: the same windows
+    for (int w = 0; w < (whole ? 1 : windows); ++w) {
+      WindowSample s;
+      s.window = window_of(configs[c], graph, rng, whole);
+      s.sample.graph = knn_graph(s.window, configs[c].type.data(), configs[c].id.data(), graph.k,
+                                 graph.ntypes, graph.features);
+      s.sample.label = configs[c].label;
+      s.sample.config = c;
+      samples.push_back(std::move(s));
+    }
   }
   return samples;
 }
