@@ -202,7 +202,11 @@ ExportResult export_model(const std::string &in, const std::string &out, bool me
     }
   } else {
     // The loaded module, written again with the extended metadata, then read back as a user will.
-    model.save(tmp, {{kMetadataFile, meta}});
+    try {
+      model.save(tmp, {{kMetadataFile, meta}});
+    } catch (const c10::Error &e) {
+      throw std::runtime_error("cannot write " + tmp + ": " + e.what_without_backtrace());
+    }
     auto [again, again_meta] = load_model(tmp);
     inspect_model(again, again_meta, tmp);
     if (again_meta != meta) throw std::runtime_error(tmp + ": metadata changed on reload");

@@ -175,6 +175,9 @@ def main():
           f"export of a missing model exits 1 ({se.strip()})")
     rc, so, se = run("export", "att/best.pt")
     check(rc == 2, "export without OUT exits 2")
+    rc, so, se = run("export", "att/best.pt", "no/such/dir/x.pt")
+    check(rc == 1 and "cannot write no/such/dir/x.pt.tmp" in se and len(se) < 600,
+          f"export into a missing directory exits 1, one short message ({se.strip()})")
     python_check(os.path.join(WORK, "deploy.pt"), os.path.join(WORK, "att", "best.pt"))
 
     # attention
