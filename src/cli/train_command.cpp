@@ -3,6 +3,7 @@
 #include "classification.h"
 #include "dataset.h"
 #include "glass_classifier.h"
+#include "plot_script.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -84,6 +86,8 @@ CLI::App *add_train_command(CLI::App &app, TrainArgs &a) {
   c->add_flag("--resume", o.resume, "continue from OUT/checkpoint.pt");
   c->add_option("--stop-after", o.stop_after, "end this run after N epochs (for time-limited jobs)")
       ->check(CLI::NonNegativeNumber);
+  c->add_option("--plot", a.plot, "learning-curve PNG written at the end [OUT/learning.png]");
+  c->add_flag("--no-plot", a.no_plot, "no learning-curve PNG");
   return c;
 }
 
@@ -132,6 +136,14 @@ int run_train(TrainArgs &a) {
     const auto r = train_model(train, val, o);
     std::cout << "best validation AUC " << r.best_val_auc << " at epoch " << r.best_epoch
               << "\nmodel: " << r.best_model << "\nlast: " << r.last_model << "\n";
+    if (!a.no_plot) {  // a missing Python or matplotlib costs the plot, not the run
+      const std::string png = a.plot.empty() ? a.out + "/learning.png" : a.plot;
+      const std::string why = run_plot_script("plot_learning.py", {a.out + "/metrics.csv", png});
+      if (why.empty())
+        std::cout << "learning curves: " << png << "\n";
+      else
+        std::cerr << "mlglass train: warning: no learning-curve plot: " << why << "\n";
+    }
     return 0;
   } catch (const std::invalid_argument &e) {
     return fail(e.what(), 2);
@@ -159,6 +171,7 @@ CLI::App *add_eval_command(CLI::App &app, EvalArgs &a) {
                 "x0,y0,z0,particles,p)")
       ->needs("--tile");
   c->add_option("--roc", a.roc_csv, "write the ROC curve as CSV");
+  c->add_option("--roc-png", a.roc_png, "plot the ROC curve (tools/plot_roc.py)");
   c->add_option("--seed", a.seed);
   c->add_option("--threads", a.threads)->check(CLI::Range(1, 256));
   return c;
@@ -241,12 +254,24 @@ int run_eval(const EvalArgs &a) {
               << r.window << ',' << r.origin[0] << ',' << r.origin[1] << ',' << r.origin[2] << ','
               << r.particles << ',' << r.p << '\n';
       });
-    if (!a.roc_csv.empty()) {
-      if (!both) throw std::runtime_error("--roc needs glass and liquid samples");
-      write_atomically(a.roc_csv, [&](std::ostream &out) {
+    // --roc-png without --roc: the CSV goes to a scratch file next to the PNG
+    const std::string roc_csv = !a.roc_csv.empty() ? a.roc_csv
+                                : !a.roc_png.empty() ? a.roc_png + ".roc.csv" : "";
+    if (!roc_csv.empty()) {
+      if (!both) throw std::runtime_error("--roc and --roc-png need glass and liquid samples");
+      write_atomically(roc_csv, [&](std::ostream &out) {
         out << "threshold,fpr,tpr\n";
         for (const auto &pt : roc_curve(p, y)) out << pt.threshold << ',' << pt.fpr << ',' << pt.tpr << '\n';
       });
+    }
+    if (!a.roc_png.empty()) {
+      const std::string why = run_plot_script(
+          "plot_roc.py", {roc_csv, a.roc_png, "--title",
+                          "ROC: " + a.model + " on " + a.manifest + " (" +
+                              std::to_string(p.size()) + " samples)"});
+      if (a.roc_csv.empty()) std::filesystem::remove(roc_csv);
+      if (!why.empty()) throw std::runtime_error("no ROC plot: " + why);
+      std::cout << "wrote " << a.roc_png << "\n";
     }
     return 0;
   } catch (const std::exception &e) {

@@ -22,6 +22,8 @@ struct TrainArgs {
   int threads = 1;
   std::string model = "dmpnn";       // train only: dmpnn or cnn
   CLI::Option *dropout = nullptr, *weight_decay = nullptr;  // given explicitly?
+  std::string plot;      // learning-curve PNG [OUT/learning.png]
+  bool no_plot = false;
   TrainOptions options;
 };
 // The options every training subcommand (train, cv, hyperopt) shares, and their conversion into
@@ -33,7 +35,7 @@ CLI::App *add_train_command(CLI::App &app, TrainArgs &args);
 int run_train(TrainArgs &args);
 
 struct EvalArgs {
-  std::string model, manifest, roc_csv;
+  std::string model, manifest, roc_csv, roc_png;
   int windows = 4;
   bool whole = false;
   double window = 0.0;  // 0: the model's own window

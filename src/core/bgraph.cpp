@@ -32,15 +32,27 @@ std::array<double, BGraphMetrics::count> BGraphMetrics::as_array() const {
 
 BGraph bgraph_from_knn(std::size_t n, int k, const std::vector<int> &knn,
                        const std::vector<char> &is_b, LinkRule rule, const std::int64_t *ids) {
-  auto id = [&](std::size_t i) { return ids ? ids[i] : static_cast<std::int64_t>(i) + 1; };
-  BGraph g;
+  std::vector<std::pair<int, int>> links;
   for (std::size_t i = 0; i < n; ++i) {
     if (!emits_links(rule, is_b[i])) continue;
     for (int s = 0; s < k; ++s) {
       const int j = knn[i * k + s];
       if (j < 0 || !keeps_link(is_b[i], is_b[j])) continue;
-      g.links.emplace_back(std::min<int>(i, j), std::max<int>(i, j));
+      links.emplace_back(int(i), j);
     }
+  }
+  return bgraph_from_links(n, std::move(links), is_b, ids);
+}
+
+BGraph bgraph_from_links(std::size_t n, std::vector<std::pair<int, int>> links,
+                         const std::vector<char> &is_b, const std::int64_t *ids) {
+  auto id = [&](std::size_t i) { return ids ? ids[i] : static_cast<std::int64_t>(i) + 1; };
+  BGraph g;
+  for (auto [i, j] : links) {
+    if (i < 0 || j < 0 || std::size_t(i) >= n || std::size_t(j) >= n)
+      throw std::out_of_range("bgraph_from_links: link (" + std::to_string(i) + ", " +
+                              std::to_string(j) + ") outside 0.." + std::to_string(n) + "-1");
+    if (i != j) g.links.emplace_back(std::min(i, j), std::max(i, j));
   }
   std::sort(g.links.begin(), g.links.end());
   g.links.erase(std::unique(g.links.begin(), g.links.end()), g.links.end());

@@ -56,6 +56,13 @@ BGraph bgraph_from_knn(std::size_t n, int k, const std::vector<int> &knn,
                        const std::vector<char> &is_b, LinkRule rule,
                        const std::int64_t *ids = nullptr);
 
+// The same metrics for any undirected graph given as links (i, j) between particles 0..n-1 (any
+// order, duplicates and both orientations allowed; self-links are ignored): what
+// bgraph_from_knn() does after choosing its links. Used by `mlglass attention` for the graph of
+// high-attention edges. Throws std::out_of_range for an index outside 0..n-1.
+BGraph bgraph_from_links(std::size_t n, std::vector<std::pair<int, int>> links,
+                         const std::vector<char> &is_b, const std::int64_t *ids = nullptr);
+
 // Whole pipeline on coordinates: types[i] == btype marks B particles.
 BGraph bgraph(const PeriodicBox &box, const double *x, const int *types, std::size_t n, int btype,
               int k, LinkRule rule, const std::int64_t *ids = nullptr);

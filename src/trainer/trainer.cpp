@@ -210,6 +210,21 @@ std::vector<Sample> make_samples(const std::vector<Configuration> &configs,
   return samples;
 }
 
+std::vector<GraphWindowSample> make_window_samples(const std::vector<Configuration> &configs,
+                                                   const GraphOptions &graph, int windows,
+                                                   std::uint64_t seed, bool whole) {
+  std::vector<GraphWindowSample> samples;
+  for (auto &w : draw_windows(configs, graph.window, windows, seed, whole, graph.k + 1)) {
+    const Configuration &c = configs[w.config];
+    GraphWindowSample s;
+    s.sample = {knn_graph(w.window, c.type.data(), c.id.data(), graph.k, graph.ntypes,
+                          graph.features), w.label, w.config};
+    s.window = std::move(w.window);
+    samples.push_back(std::move(s));
+  }
+  return samples;
+}
+
 namespace {
 // The D-MPNN side of the training loop: kNN graphs of the windows.
 class DmpnnLearner : public detail::Learner {

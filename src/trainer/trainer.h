@@ -96,6 +96,16 @@ std::vector<Sample> make_samples(const std::vector<Configuration> &configs,
                                  const GraphOptions &graph, int windows, std::uint64_t seed,
                                  bool whole = false);
 
+// make_samples() keeping each graph's window (members and window-local positions), for analyses
+// that need the geometry (mlglass attention); the same windows as make_samples() for a seed.
+struct GraphWindowSample {
+  Window window;
+  Sample sample;
+};
+std::vector<GraphWindowSample> make_window_samples(const std::vector<Configuration> &configs,
+                                                   const GraphOptions &graph, int windows,
+                                                   std::uint64_t seed, bool whole = false);
+
 // P(glass) for each sample, in batches, no gradients.
 std::vector<double> predict(torch::jit::Module &model, const std::vector<Sample> &samples,
                             int batch_size = 100);

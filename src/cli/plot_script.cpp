@@ -1,0 +1,45 @@
+#include "plot_script.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char **environ;
+
+namespace mlglass::cli {
+
+std::string plot_script_path(const std::string &script) {
+  if (const char *d = std::getenv("MLGLASS_TOOLS_DIR"); d && *d) return std::string(d) + "/" + script;
+  return std::string(MLGLASS_SOURCE_DIR) + "/tools/" + script;
+}
+
+std::string run_plot_script(const std::string &script, const std::vector<std::string> &args) {
+  const std::string path = plot_script_path(script);
+  if (!std::filesystem::is_regular_file(path))
+    return "plot script not found: " + path + " (set MLGLASS_TOOLS_DIR)";
+  const char *env_py = std::getenv("MLGLASS_PYTHON");
+  const std::string py = env_py && *env_py ? env_py : MLGLASS_PYTHON;
+  std::vector<std::string> words = {py, path};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char *> argv;
+  for (auto &s : words) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  pid_t pid = 0;
+  if (const int err = posix_spawnp(&pid, py.c_str(), nullptr, nullptr, argv.data(), environ))
+    return "cannot run " + py + ": " + std::strerror(err);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return "waiting for " + py + ": " + std::strerror(errno);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return script + " failed (" +
+           (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                              : "killed by signal " + std::to_string(WTERMSIG(status))) + ")";
+  return "";
+}
+
+}  // namespace mlglass::cli
