@@ -11,6 +11,7 @@ PACKAGES=(
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
   python3 python3-numpy python3-matplotlib
+  python3-torch   # bench_glass_mpnn compares C++ inference with PyTorch in Python
 )
 
 if [ "$(id -u)" -ne 0 ]; then
