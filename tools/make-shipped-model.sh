@@ -65,7 +65,7 @@ if [ "$stage" = train ] || [ "$stage" = all ]; then
   "$MLGLASS" train --manifest "$DATA/train.csv" --val-manifest "$DATA/val.csv" \
     --out "$DATA/model" --k 2 --window 12 --window-units distance --hidden 300 --depth 3 --batch 25 --epochs 150 \
     --warmup 5 --val-windows 8 --seed 1 --threads "${THREADS:-1}" --quiet
-  cp "$DATA/model/best.pt" "$MODEL_OUT.tmp" && mv "$MODEL_OUT.tmp" "$MODEL_OUT"
+  "$MLGLASS" export "$DATA/model/best.pt" "$MODEL_OUT"   # checked, with an export record
 fi
 
 # held-out AUC per temperature pair, with the tiling the LAMMPS compute uses (25 windows a frame)
