@@ -7,6 +7,7 @@
 //
 //   bench_glass_mpnn MODEL [PYTHON]        MODEL e.g. potentials/ka2d-dmpnn.pt
 #include "compute.h"
+#include "bench_lammps.h"
 #include "input.h"
 #include "lammps.h"
 #include "library.h"
@@ -37,16 +38,6 @@ namespace {
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-LAMMPS *open_lammps() {
-  const char *args[] = {"bench", "-log", "none", "-echo", "none", "-screen", "none", "-nocite"};
-  auto *lmp = new LAMMPS(8, const_cast<char **>(args), MPI_COMM_WORLD);
-  lmp->input->one(std::string("plugin load ") + MLGLASS_PLUGIN_PATH);
-  return lmp;
-}
-
-void run(LAMMPS *lmp, const std::vector<std::string> &cmds) {
-  for (const auto &c : cmds) lmp->input->one(c);
-}
 
 // A random 2D A/B configuration at density 1.2 (graphs of the right size; no dynamics needed).
 void random_system(LAMMPS *lmp, int n) {

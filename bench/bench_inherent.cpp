@@ -4,6 +4,7 @@
 //
 //   bench_inherent [N] [repeats]      defaults: 4320 particles, 3 repeats (best time kept)
 #include "fix.h"
+#include "bench_lammps.h"
 #include "input.h"
 #include "lammps.h"
 #include "library.h"
@@ -25,17 +26,6 @@ using namespace LAMMPS_NS;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-LAMMPS *open_lammps() {
-  const char *args[] = {"bench", "-log", "none", "-echo", "none", "-screen", "none", "-nocite"};
-  auto *lmp = new LAMMPS(8, const_cast<char **>(args), MPI_COMM_WORLD);
-  lmp->input->one(std::string("plugin load ") + MLGLASS_PLUGIN_PATH);
-  return lmp;
-}
-
-void run(LAMMPS *lmp, const std::vector<std::string> &cmds) {
-  for (const auto &c : cmds) lmp->input->one(c);
-}
 
 double seconds(LAMMPS *lmp, const std::string &cmd) {
   const auto t0 = Clock::now();

@@ -1,5 +1,7 @@
 #include "attention.h"
 
+#include "atomic_file.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -104,23 +106,6 @@ std::vector<AttentionWindow> analyse_attention(torch::jit::Module &model, const 
 
 namespace {
 
-template <class Write>
-void write_file(const std::string &path, Write write) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp);
-    if (!f) throw std::runtime_error("cannot write " + tmp);
-    f.precision(9);
-    write(f);
-    if (!f.flush()) {
-      f.close();
-      fs::remove(tmp);
-      throw std::runtime_error("cannot write " + tmp);
-    }
-  }
-  fs::rename(tmp, path);
-}
-
 std::string csv_field(const std::string &s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string q = "\"";
@@ -138,7 +123,8 @@ nlohmann::json write_attention(const std::string &dir, const std::vector<Attenti
   fs::create_directories(dir);
   const auto &names = BGraphMetrics::names();
 
-  write_file(dir + "/edges.csv", [&](std::ostream &f) {
+  cli::write_atomically(dir + "/edges.csv", [&](std::ostream &f) {
+    f.precision(9);
     f << "window,src_id,dst_id,src_type,dst_type,distance,attention,high\n";
     for (std::size_t w = 0; w < windows.size(); ++w)
       for (const auto &e : windows[w].edges)
@@ -146,7 +132,8 @@ nlohmann::json write_attention(const std::string &dir, const std::vector<Attenti
           << windows[w].type[e.src] << ',' << windows[w].type[e.dst] << ',' << e.distance << ','
           << e.weight << ',' << int(e.high) << '\n';
   });
-  write_file(dir + "/particles.csv", [&](std::ostream &f) {
+  cli::write_atomically(dir + "/particles.csv", [&](std::ostream &f) {
+    f.precision(9);
     f << "window,id,type,x,y,z,degree,component\n";
     for (std::size_t w = 0; w < windows.size(); ++w) {
       const auto &win = windows[w];
@@ -156,7 +143,8 @@ nlohmann::json write_attention(const std::string &dir, const std::vector<Attenti
           << win.high.degree[v] << ',' << win.high.component[v] << '\n';
     }
   });
-  write_file(dir + "/windows.csv", [&](std::ostream &f) {
+  cli::write_atomically(dir + "/windows.csv", [&](std::ostream &f) {
+    f.precision(9);
     f << "window,source,label,temperature,p_glass,side,particles,edges,cutoff,high_edges";
     for (const char *n : names) f << ',' << n;
     f << '\n';
@@ -211,7 +199,8 @@ nlohmann::json write_attention(const std::string &dir, const std::vector<Attenti
   }
   summary["by_label"] = by_label;
 
-  write_file(dir + "/summary.csv", [&](std::ostream &f) {
+  cli::write_atomically(dir + "/summary.csv", [&](std::ostream &f) {
+    f.precision(9);
     f << "label,windows,statistic,p_glass,particles,high_edges";
     for (const char *n : names) f << ',' << n;
     f << '\n';
@@ -232,7 +221,7 @@ nlohmann::json write_attention(const std::string &dir, const std::vector<Attenti
         f << '\n';
       }
   });
-  write_file(dir + "/summary.json", [&](std::ostream &f) { f << summary.dump(2) << '\n'; });
+  cli::write_atomically(dir + "/summary.json", [&](std::ostream &f) { f << summary.dump(2) << '\n'; });
   return summary;
 }
 

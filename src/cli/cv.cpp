@@ -1,5 +1,7 @@
 #include "cv.h"
 
+#include "atomic_file.h"
+
 #include "classification.h"
 
 #include <nlohmann/json.hpp>
@@ -35,13 +37,7 @@ std::uint64_t mix(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index
 constexpr std::uint64_t kFolds = 11, kInner = 12, kTest = 13, kSearch = 14;
 
 void write_json(const std::string &path, const nlohmann::json &j) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << j.dump(2) << "\n";
-    if (!out.flush()) throw std::runtime_error(path + ": write failed");
-  }
-  fs::rename(tmp, path);
+  cli::write_atomically(path, [&](std::ostream &out) { out << j.dump(2) << "\n"; });
 }
 
 nlohmann::json read_json(const std::string &path) {

@@ -1,5 +1,6 @@
 #include "train_command.h"
 
+#include "atomic_file.h"
 #include "classification.h"
 #include "dataset.h"
 #include "glass_classifier.h"
@@ -178,20 +179,6 @@ CLI::App *add_eval_command(CLI::App &app, EvalArgs &a) {
 }
 
 namespace {
-
-// Writes `write(out)` to path.tmp and renames it to path: a complete file or none.
-template <class F>
-void write_atomically(const std::string &path, F write) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw std::runtime_error(path + ": cannot open for writing");
-    write(out);
-    if (!out.flush()) throw std::runtime_error(path + ": write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw std::runtime_error(path + ": cannot rename " + tmp + " to it");
-}
 
 struct WindowRow {
   const Configuration *config;

@@ -8,6 +8,8 @@
 #include "lammps.h"
 #include "library.h"
 
+#include "periodic_box.h"
+
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -86,6 +88,21 @@ class LammpsTest : public ::testing::Test {
     return out;
   }
   long natoms() { return long(lammps_get_natoms(lmp)); }
+
+  // The simulation box as the core library describes it.
+  mlglass::PeriodicBox box() {
+    mlglass::PeriodicBox b;
+    b.dim = lammps_extract_setting(lmp, "dimension");
+    double lo[3], hi[3], xy, yz, xz;
+    int pflags[3], changed;
+    lammps_extract_box(lmp, lo, hi, &xy, &yz, &xz, pflags, &changed);
+    for (int a = 0; a < 3; ++a) {
+      b.lo[a] = lo[a];
+      b.length[a] = hi[a] - lo[a];
+      b.periodic[a] = pflags[a];
+    }
+    return b;
+  }
 
   // A name for a scratch file, unique per test process group (same on every rank).
   static std::string scratch_file(const std::string &stem) {

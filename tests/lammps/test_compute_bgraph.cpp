@@ -33,23 +33,14 @@ class ComputeBGraphTest : public LammpsTest {
     const auto x = gather_x();
     const auto type = gather_type();
     const std::size_t n = type.size();
-    PeriodicBox box;
-    box.dim = lammps_extract_setting(lmp, "dimension");
-    double lo[3], hi[3], xy, yz, xz;
-    int pflags[3], changed;
-    lammps_extract_box(lmp, lo, hi, &xy, &yz, &xz, pflags, &changed);
-    for (int a = 0; a < 3; ++a) {
-      box.lo[a] = lo[a];
-      box.length[a] = hi[a] - lo[a];
-      box.periodic[a] = pflags[a];
-    }
+    const PeriodicBox pbox = box();
     std::vector<std::int64_t> ids(n);
     std::vector<char> is_b(n);
     for (std::size_t i = 0; i < n; ++i) {
       ids[i] = std::int64_t(i) + 1;  // lammps_gather_atoms orders by atom ID 1..N
       is_b[i] = type[i] == 2;
     }
-    return bgraph_from_knn(n, k, knn_indices_brute_force(box, x.data(), n, k, ids.data()), is_b,
+    return bgraph_from_knn(n, k, knn_indices_brute_force(pbox, x.data(), n, k, ids.data()), is_b,
                            rule, ids.data());
   }
 

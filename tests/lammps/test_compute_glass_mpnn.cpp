@@ -84,20 +84,6 @@ class ComputeGlassMpnnTest : public LammpsTest {
               "pair_style zero 2.5", "pair_coeff * *"});
   }
 
-  PeriodicBox box() {
-    PeriodicBox b;
-    b.dim = lammps_extract_setting(lmp, "dimension");
-    double lo[3], hi[3], xy, yz, xz;
-    int pflags[3], changed;
-    lammps_extract_box(lmp, lo, hi, &xy, &yz, &xz, pflags, &changed);
-    for (int a = 0; a < 3; ++a) {
-      b.lo[a] = lo[a];
-      b.length[a] = hi[a] - lo[a];
-      b.periodic[a] = pflags[a];
-    }
-    return b;
-  }
-
   // The serial reference: the core tiling on the gathered configuration (IDs 1..N in order).
   TileResult reference(const std::string &model, const TileOptions &opts) {
     GlassClassifier c(model);
