@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # In-tree package build, end to end: a symlinked copy of the LAMMPS tree (the original stays
 # untouched) gets ML-GLASS through tools/install-in-tree.sh, is configured with -D PKG_ML-GLASS=on
-# (no plugin involved), built, and runs compute bgraph. Incremental on re-runs.
+# (no plugin involved), built, and runs compute bgraph and compute glass/mpnn (LibTorch linked
+# into LAMMPS itself). Incremental on re-runs.
 #   intree_build.sh LAMMPS_TREE WORK_DIR
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -24,7 +25,7 @@ units lj
 dimension 2
 atom_style atomic
 lattice sq 1.2
-region box block 0 12 0 12 -0.5 0.5
+region box block 0 24 0 24 -0.5 0.5
 create_box 2 box
 create_atoms 1 box
 set type 1 type/ratio 2 0.35 777
@@ -33,14 +34,15 @@ velocity all create 1.0 777
 fix 1 all nve
 fix 2 all enforce2d
 compute bg all bgraph
-thermo_style custom step c_bg[1] c_bg[2] c_bg[3] c_bg[5]
+compute cls all glass/mpnn $ROOT/potentials/ka2d-dmpnn.pt
+thermo_style custom step c_bg[1] c_bg[2] c_bg[3] c_bg[5] c_cls
 run 10
 IN
 (cd "$WORK" && ./build/lmp -in in.intree -log none -echo none > run.log)
-# the thermo line at step 10: four metrics, links > 0
-awk '$1 == 10 && NF == 5 && $5 > 0 {ok = 1} END {exit !ok}' "$WORK/run.log" || {
+# the thermo line at step 10: four metrics, links > 0, P(glass) in [0, 1]
+awk '$1 == 10 && NF == 6 && $5 > 0 && $6 >= 0 && $6 <= 1 {ok = 1} END {exit !ok}' "$WORK/run.log" || {
   cat "$WORK/run.log"
-  echo "intree_build.sh: no bgraph thermo output from the in-tree lmp"
+  echo "intree_build.sh: no bgraph/glass/mpnn thermo output from the in-tree lmp"
   exit 1
 }
 echo "intree_build.sh: in-tree ML-GLASS build works"
