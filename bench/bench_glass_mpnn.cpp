@@ -112,11 +112,16 @@ int main(int argc, char **argv) {
       run(lmp, {"run 20000"});
       with = std::min(with, since(t0));
     }
-    std::printf("\nMD overhead, N = 4320, 20000 steps, P(glass) at 3 steps (every 10^4):\n"
-                "  without %.2f s, with %.2f s: overhead %.2f %% (measured)\n"
-                "  3 evaluations x %.1f ms / %.2f s = %.2f %% (from the evaluation time)\n",
-                plain, with, 100.0 * (with - plain) / plain, 1e3 * eval4320, plain,
-                100.0 * 3 * eval4320 / plain);
+    // a run of 20000 steps with output every 10^4 evaluates 3 times (steps 0, 10^4, 2*10^4);
+    // a long run evaluates once per 10^4 steps
+    const double per_eval = (with - plain) / 3.0;
+    const double md_per_1e4 = plain / 2.0;
+    std::printf("\nMD overhead, 2D KA N = 4320 (%.3f ms per MD step), P(glass) every 10^4 steps:\n"
+                "  20000 steps without %.2f s, with %.2f s (3 evaluations: steps 0, 10^4, 2*10^4)\n"
+                "  per evaluation %.1f ms in the run (%.1f ms alone): overhead of one evaluation\n"
+                "  per 10^4 steps = %.2f %% (from the run), %.2f %% (from the evaluation alone)\n",
+                1e3 * plain / 20000, plain, with, 1e3 * per_eval, 1e3 * eval4320,
+                100.0 * per_eval / md_per_1e4, 100.0 * eval4320 / md_per_1e4);
     delete lmp;
   }
 
@@ -161,27 +166,39 @@ int main(int argc, char **argv) {
     std::ofstream(dir + "/batch.pt", std::ios::binary).write(bytes.data(), bytes.size());
 
     at::set_num_threads(1);
-    c10::InferenceMode guard;
-    for (int i = 0; i < 5; ++i) mlglass::run(module, t);
-    int reps = 0;
-    const auto t0 = Clock::now();
-    while (since(t0) < 3.0) {
-      mlglass::run(module, t);
-      ++reps;
-    }
-    const double cpp = reps * 32 / since(t0);
-    std::printf("\ninference, batches of 32 windows (%d nodes, %d edges):\n  C++ (LibTorch)  %8.1f windows/s\n",
-                b.n_nodes, b.n_edges, cpp);
-    std::fflush(stdout);
+    // C++ and Python alternately, 3 rounds of ~3 s each: the best of each side (load changes on
+    // a shared machine then hit both alike)
+    auto cpp_rate = [&] {
+      c10::InferenceMode guard;
+      for (int i = 0; i < 5; ++i) mlglass::run(module, t);
+      int reps = 0;
+      const auto t0 = Clock::now();
+      while (since(t0) < 3.0) {
+        mlglass::run(module, t);
+        ++reps;
+      }
+      return reps * 32 / since(t0);
+    };
     const std::string cmd = python + " " MLGLASS_SOURCE_DIR "/bench/bench_python_inference.py " +
                             model + " " + dir + "/batch.pt 32 > " + dir + "/python.txt";
-    if (std::system(cmd.c_str()) == 0) {
-      double py = 0.0;
-      std::ifstream(dir + "/python.txt") >> py;
-      std::printf("  Python (PyTorch) %7.1f windows/s\n  ratio C++/Python %.2f\n", py, cpp / py);
-    } else {
-      std::printf("  Python (PyTorch): not measured (%s with torch not available)\n", python.c_str());
+    double cpp = 0.0, py = 0.0;
+    bool have_python = true;
+    for (int round = 0; round < 3; ++round) {
+      cpp = std::max(cpp, cpp_rate());
+      if (have_python && std::system(cmd.c_str()) == 0) {
+        double r = 0.0;
+        std::ifstream(dir + "/python.txt") >> r;
+        py = std::max(py, r);
+      } else {
+        have_python = false;
+      }
     }
+    std::printf("\ninference, batches of 32 windows (%d nodes, %d edges), best of 3 rounds:\n"
+                "  C++ (LibTorch)   %8.1f windows/s\n", b.n_nodes, b.n_edges, cpp);
+    if (have_python)
+      std::printf("  Python (PyTorch) %8.1f windows/s\n  ratio C++/Python %.2f\n", py, cpp / py);
+    else
+      std::printf("  Python (PyTorch): not measured (%s with torch not available)\n", python.c_str());
   }
   std::system(("rm -rf " + dir).c_str());
   MPI_Finalize();
