@@ -3,6 +3,10 @@
 // GEMM-bound limit; the Python pipeline infers ~217 windows/s).
 //
 //   bench_train [--hidden 300] [--depth 3] [--batches 20] [--cnn-batches 4] [--cnn-only]
+//               [--no-attention] [--profile TRACE.json]
+//
+// --no-attention skips the attention model; --profile writes a Chrome trace (legacy autograd
+// profiler) of --batches plain D-MPNN training steps and exits.
 //
 // Then the CNN baseline (model/cnn.h): 250x250 RGB images of the same windows, batch 50, Adam with
 // L2 0.01; --cnn-batches 0 skips it, --cnn-only skips the D-MPNN.
@@ -16,6 +20,7 @@
 #include "trainer.h"
 #include "window_graph.h"
 
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -182,7 +187,7 @@ struct Result {
   Flops flops;
 };
 
-Result measure(const Config &c, DmpnnConfig mc, int nbatches) {
+Result measure(const Config &c, DmpnnConfig mc, int nbatches, const std::string &profile = "") {
   Result r;
   WindowOptions wo;
   const double side = window_side(c.box, wo);
@@ -229,6 +234,14 @@ Result measure(const Config &c, DmpnnConfig mc, int nbatches) {
   model.train(true);
   train_step(pre.batch[0], pre.labels[0]);  // warm-up (interpreter, allocator)
   train_step(pre.batch[1 % nbatches], pre.labels[1 % nbatches]);
+  if (!profile.empty()) {  // --profile: a Chrome trace of the training steps, nothing else
+    torch::autograd::profiler::RecordProfile guard(profile);
+    for (int i = 0; i < nbatches; ++i) {
+      RECORD_FUNCTION("train_step", std::vector<c10::IValue>());
+      train_step(pre.batch[i], pre.labels[i]);
+    }
+    return r;
+  }
   r.train_s = best_of([&] {
     for (int i = 0; i < nbatches; ++i) train_step(pre.batch[i], pre.labels[i]);
   }) / nwin;
@@ -356,6 +369,17 @@ void bench_cnn(const Config &cfg, int nbatches) {
               1.0 / infer_s);
 }
 
+DmpnnConfig mc_of(int hidden, int depth, bool attention) {
+  DmpnnConfig mc;
+  mc.node_dim = node_feature_dim(NodeFeatures::type_onehot, kTypes, 2);
+  mc.hidden = hidden;
+  mc.depth = depth;
+  mc.ffn_layers = 2;
+  mc.ffn_hidden = hidden;
+  mc.attention = attention;
+  return mc;
+}
+
 int arg_int(int argc, char **argv, int &i) {
   if (i + 1 >= argc) throw std::invalid_argument(std::string(argv[i]) + " needs a value");
   return std::stoi(argv[++i]);
@@ -365,7 +389,8 @@ int arg_int(int argc, char **argv, int &i) {
 
 int main(int argc, char **argv) {
   int hidden = 300, depth = 3, nbatches = 20, cnn_batches = 4;
-  bool cnn_only = false;
+  bool cnn_only = false, no_attention = false;
+  std::string profile;
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -374,9 +399,11 @@ int main(int argc, char **argv) {
       else if (a == "--batches") nbatches = arg_int(argc, argv, i);
       else if (a == "--cnn-batches") cnn_batches = arg_int(argc, argv, i);
       else if (a == "--cnn-only") cnn_only = true;
+      else if (a == "--no-attention") no_attention = true;
+      else if (a == "--profile" && i + 1 < argc) profile = argv[++i];
       else if (a == "-h" || a == "--help") {
         std::printf("usage: bench_train [--hidden 300] [--depth 3] [--batches 20] "
-                    "[--cnn-batches 4] [--cnn-only]\n");
+                    "[--cnn-batches 4] [--cnn-only] [--no-attention] [--profile TRACE.json]\n");
         return 0;
       } else
         throw std::invalid_argument("unknown option " + a);
@@ -395,18 +422,17 @@ int main(int argc, char **argv) {
     bench_cnn(c, std::max(cnn_batches, 1));
     return 0;
   }
+  if (!profile.empty()) {  // the D-MPNN training step only, as a Chrome trace
+    measure(c, mc_of(hidden, depth, false), nbatches, profile);
+    return 0;
+  }
   std::printf("Synthetic 2D configuration: %d particles, density %.1f, 65:35, min distance %.1f "
               "(random, not a liquid); windows 0.2 of the box, k = %d, batch %d, %d batches, "
               "hidden %d, depth %d, FFN 2x%d; torch threads %d; best of %d\n\n",
               kParticles, kDensity, kMinDistance, kNeighbours, kBatch, nbatches, hidden, depth,
               hidden, at::get_num_threads(), kRepeats);
 
-  DmpnnConfig mc;
-  mc.node_dim = node_feature_dim(NodeFeatures::type_onehot, kTypes, 2);
-  mc.hidden = hidden;
-  mc.depth = depth;
-  mc.ffn_layers = 2;
-  mc.ffn_hidden = hidden;
+  DmpnnConfig mc = mc_of(hidden, depth, false);
 
   // (e) GEMM rate at a few sizes; the limit uses the best one (the most demanding limit).
   std::printf("| GEMM [n x %d] x [%d x %d], 1 thread | GFLOP/s |\n|---|---:|\n", hidden, hidden,
@@ -421,15 +447,17 @@ int main(int argc, char **argv) {
 
   std::vector<Result> res;
   for (bool att : {false, true}) {
+    if (att && no_attention) break;
     mc.attention = att;
     res.push_back(measure(c, mc, nbatches));
   }
+  const int nmodels = int(res.size());
   const char *names[2] = {"D-MPNN", "D-MPNN + attention"};
   std::printf("| model | nodes/window | edges/window | graph build (ms/window) | train step "
               "(ms/window) | inference (ms/window) | train end to end (windows/s) | graph share "
               "of end to end | inference (windows/s) |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-  for (int m = 0; m < 2; ++m) {
+  for (int m = 0; m < nmodels; ++m) {
     const Result &r = res[m];
     std::printf("| %s | %.1f | %.1f | %.3f | %.3f | %.3f | %.1f | %.1f %% | %.1f |\n", names[m],
                 r.nodes, r.edges, r.graph_s * 1e3, r.train_s * 1e3, r.infer_s * 1e3,
@@ -439,7 +467,7 @@ int main(int argc, char **argv) {
               "training achieved / limit | GEMM-bound inference limit (windows/s) | inference "
               "achieved / limit |\n");
   std::printf("|---|---:|---:|---:|---:|---:|\n");
-  for (int m = 0; m < 2; ++m) {
+  for (int m = 0; m < nmodels; ++m) {
     const Result &r = res[m];
     const double train_limit = rate * 1e9 / r.flops.train();
     const double infer_limit = rate * 1e9 / r.flops.forward;

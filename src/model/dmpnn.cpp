@@ -24,17 +24,24 @@ def encode(self, x: Tensor, e: Tensor, src: Tensor, dst: Tensor, rev: Tensor, no
         raise AssertionError("D-MPNN: node/edge features of length {}/{}, the model takes {}/{}"
                              .format(x.size(1), e.size(1), self.node_dim, self.edge_dim))
     n = x.size(0)
-    h0 = torch.relu(torch.mm(torch.cat([x.index_select(0, src), e], 1), self.W_i.t()))
+    h0 = torch.relu_(torch.mm(torch.cat([x.index_select(0, src), e], 1), self.W_i.t()))
     h = h0
     alpha = torch.ones_like(h0[:, 0])
+    W_h_neg = self.W_h.neg().t()
 @ATTENTION_SETUP@
     for _ in range(self.depth - 1):
-        incoming = h.new_zeros([n, h.size(1)]).index_add(0, dst, h)
-        m = incoming.index_select(0, src) - h.index_select(0, rev)
-        h = torch.dropout(torch.relu(h0 + torch.mm(m, self.W_h.t())), self.dropout, self.training)
+        # h = relu(h0 + m W_h^T) with m = incoming[src] - h[rev], evaluated as
+        # h0 + (-m)(-W_h)^T: negation is exact, so this is the same sum of the same products.
+        # -m = (-incoming)[src] + h[rev]; rev is an involution (the reverse of the reverse edge
+        # is the edge), so adding h[rev[b]] to row b is index_add_ of row b of h into row rev[b].
+        # This saves whole passes over the E x H edge states, forward and backward.
+        neg_incoming = h.new_zeros([n, h.size(1)]).index_add(0, dst, h).neg()
+        neg_m = neg_incoming.index_select(0, src).index_add_(0, rev, h)
+        h = torch.dropout(torch.relu_(torch.addmm(h0, neg_m, W_h_neg)), self.dropout,
+                          self.training)
 @ATTENTION_STEP@
     incoming = h.new_zeros([n, h.size(1)]).index_add(0, dst, h)
-    hv = torch.relu(torch.addmm(self.b_o, torch.cat([x, incoming], 1), self.W_o.t()))
+    hv = torch.relu_(torch.addmm(self.b_o, torch.cat([x, incoming], 1), self.W_o.t()))
     hv = torch.dropout(hv, self.dropout, self.training)
     z = hv.new_zeros([n_graphs, hv.size(1)]).index_add(0, node_graph, hv)
     if self.readout == "mean":
@@ -62,7 +69,7 @@ def forward_attention(self, x: Tensor, e: Tensor, src: Tensor, dst: Tensor, rev:
 
 constexpr const char *kAttentionSetup = "    edge_graph = node_graph.index_select(0, src)\n";
 constexpr const char *kAttentionStep =
-    "        s = torch.mm(torch.relu(torch.mm(h, self.W_a.t())), self.V_a.t()).squeeze(1)\n"
+    "        s = torch.mm(torch.relu_(torch.mm(h, self.W_a.t())), self.V_a.t()).squeeze(1)\n"
     "        alpha = self.edge_softmax(s, edge_graph, n_graphs)\n"
     "        h = h * alpha.unsqueeze(1)\n";
 constexpr const char *kNoAttentionCheck =
