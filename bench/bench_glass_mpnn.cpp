@@ -78,54 +78,7 @@ int main(int argc, char **argv) {
   std::system(("mkdir -p " + dir).c_str());
 
   std::printf("compute glass/mpnn benchmark, model %s, 1 rank, 1 LibTorch thread\n\n", model.c_str());
-  // (1) one evaluation
-  std::printf("%10s %8s %14s %14s\n", "N", "windows", "eval (ms)", "us/window");
-  double eval4320 = 0.0;
-  for (int n : {4320, 100000}) {
-    LAMMPS *lmp = open_lammps();
-    random_system(lmp, n);
-    run(lmp, {"compute cls all glass/mpnn " + model, "run 0"});
-    const double t = seconds_per_evaluation(lmp, n > 10000 ? 3 : 10);
-    const double w = static_cast<double *>(
-        lammps_extract_compute(lmp, "cls", LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR))[5];
-    std::printf("%10d %8.0f %14.1f %14.1f\n", n, w, 1e3 * t, 1e6 * t / w);
-    if (n == 4320) eval4320 = t;
-    delete lmp;
-  }
-
-  // (2) overhead on MD: 2D KA, N = 4320, 20000 steps, evaluated at steps 0, 10^4, 2*10^4
-  {
-    LAMMPS *lmp = open_lammps();
-    run(lmp, {"variable natoms index 4320", "variable seed index 3",
-              "variable mlglass index " MLGLASS_SOURCE_DIR,
-              "include " MLGLASS_SOURCE_DIR "/examples/common/ka2d_start.lmp",
-              "velocity all create 0.8 5 dist gaussian", "fix md all nvt temp 0.8 0.8 0.5",
-              "compute cls all glass/mpnn " + model, "thermo 10000", "run 2000"});
-    double plain = 1e30, with = 1e30;
-    for (int r = 0; r < 3; ++r) {  // alternating, best of 3 each: load changes cancel out
-      run(lmp, {"thermo_style custom step temp pe"});
-      auto t0 = Clock::now();
-      run(lmp, {"run 20000"});
-      plain = std::min(plain, since(t0));
-      run(lmp, {"thermo_style custom step temp pe c_cls"});
-      t0 = Clock::now();
-      run(lmp, {"run 20000"});
-      with = std::min(with, since(t0));
-    }
-    // a run of 20000 steps with output every 10^4 evaluates 3 times (steps 0, 10^4, 2*10^4);
-    // a long run evaluates once per 10^4 steps
-    const double per_eval = (with - plain) / 3.0;
-    const double md_per_1e4 = plain / 2.0;
-    std::printf("\nMD overhead, 2D KA N = 4320 (%.3f ms per MD step), P(glass) every 10^4 steps:\n"
-                "  20000 steps without %.2f s, with %.2f s (3 evaluations: steps 0, 10^4, 2*10^4)\n"
-                "  per evaluation %.1f ms in the run (%.1f ms alone): overhead of one evaluation\n"
-                "  per 10^4 steps = %.2f %% (from the run), %.2f %% (from the evaluation alone)\n",
-                1e3 * plain / 20000, plain, with, 1e3 * per_eval, 1e3 * eval4320,
-                100.0 * per_eval / md_per_1e4, 100.0 * eval4320 / md_per_1e4);
-    delete lmp;
-  }
-
-  // (3) C++ vs Python inference on the same batches: 32 windows of a 4320-particle box
+  // (3) first, in a fresh process like the Python one: C++ vs Python inference on the same batches: 32 windows of a 4320-particle box
   {
     mlglass::GlassClassifier classifier(model);
     auto [module, meta] = mlglass::load_model(model);
@@ -200,6 +153,54 @@ int main(int argc, char **argv) {
     else
       std::printf("  Python (PyTorch): not measured (%s with torch not available)\n", python.c_str());
   }
+
+  // (1) one evaluation
+  std::printf("%10s %8s %14s %14s\n", "N", "windows", "eval (ms)", "us/window");
+  double eval4320 = 0.0;
+  for (int n : {4320, 100000}) {
+    LAMMPS *lmp = open_lammps();
+    random_system(lmp, n);
+    run(lmp, {"compute cls all glass/mpnn " + model, "run 0"});
+    const double t = seconds_per_evaluation(lmp, n > 10000 ? 3 : 10);
+    const double w = static_cast<double *>(
+        lammps_extract_compute(lmp, "cls", LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR))[5];
+    std::printf("%10d %8.0f %14.1f %14.1f\n", n, w, 1e3 * t, 1e6 * t / w);
+    if (n == 4320) eval4320 = t;
+    delete lmp;
+  }
+
+  // (2) overhead on MD: 2D KA, N = 4320, 20000 steps, evaluated at steps 0, 10^4, 2*10^4
+  {
+    LAMMPS *lmp = open_lammps();
+    run(lmp, {"variable natoms index 4320", "variable seed index 3",
+              "variable mlglass index " MLGLASS_SOURCE_DIR,
+              "include " MLGLASS_SOURCE_DIR "/examples/common/ka2d_start.lmp",
+              "velocity all create 0.8 5 dist gaussian", "fix md all nvt temp 0.8 0.8 0.5",
+              "compute cls all glass/mpnn " + model, "thermo 10000", "run 2000"});
+    double plain = 1e30, with = 1e30;
+    for (int r = 0; r < 3; ++r) {  // alternating, best of 3 each: load changes cancel out
+      run(lmp, {"thermo_style custom step temp pe"});
+      auto t0 = Clock::now();
+      run(lmp, {"run 20000"});
+      plain = std::min(plain, since(t0));
+      run(lmp, {"thermo_style custom step temp pe c_cls"});
+      t0 = Clock::now();
+      run(lmp, {"run 20000"});
+      with = std::min(with, since(t0));
+    }
+    // a run of 20000 steps with output every 10^4 evaluates 3 times (steps 0, 10^4, 2*10^4);
+    // a long run evaluates once per 10^4 steps
+    const double per_eval = (with - plain) / 3.0;
+    const double md_per_1e4 = plain / 2.0;
+    std::printf("\nMD overhead, 2D KA N = 4320 (%.3f ms per MD step), P(glass) every 10^4 steps:\n"
+                "  20000 steps without %.2f s, with %.2f s (3 evaluations: steps 0, 10^4, 2*10^4)\n"
+                "  per evaluation %.1f ms in the run (%.1f ms alone): overhead of one evaluation\n"
+                "  per 10^4 steps = %.2f %% (from the run), %.2f %% (from the evaluation alone)\n",
+                1e3 * plain / 20000, plain, with, 1e3 * per_eval, 1e3 * eval4320,
+                100.0 * per_eval / md_per_1e4, 100.0 * eval4320 / md_per_1e4);
+    delete lmp;
+  }
+
   std::system(("rm -rf " + dir).c_str());
   MPI_Finalize();
   return 0;

@@ -388,6 +388,7 @@ int arg_int(int argc, char **argv, int &i) {
 }  // namespace
 
 int main(int argc, char **argv) {
+  mlglass::keep_freed_memory();  // as `mlglass` does
   int hidden = 300, depth = 3, nbatches = 20, cnn_batches = 4;
   bool cnn_only = false, no_attention = false;
   std::string profile;

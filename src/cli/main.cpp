@@ -6,12 +6,14 @@
 #include "export_command.h"
 #include "tg_command.h"
 #include "train_command.h"
+#include "trainer.h"
 
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 int main(int argc, char **argv) {
+  mlglass::keep_freed_memory();  // training reuses the same tensor sizes every batch
   CLI::App app{"ML-GLASS: analysis of glass-former simulations (Swanson et al., Soft Matter 2020)",
                "mlglass"};
   app.set_version_flag("--version", MLGLASS_VERSION);

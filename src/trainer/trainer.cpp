@@ -17,10 +17,21 @@
 #include <random>
 #include <stdexcept>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace mlglass {
 
 namespace fs = std::filesystem;
+
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 256 << 20);
+#endif
+}
 
 double NoamSchedule::lr(std::int64_t step) const {
   if (step < warmup_steps) return init_lr + (max_lr - init_lr) * double(step) / double(warmup_steps);
