@@ -9,7 +9,8 @@ MODEL="$REPO/potentials/ka2d-dmpnn.pt"
 OUT=$(mktemp -d /tmp/mlglass-vs-eval.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 cat > "$OUT/in.test" <<LMP
-# a random 2D 65:35 configuration at density 1.2 (no dynamics: the model only needs positions)
+# a random 2D 65:35 configuration at density 1.2, quenched with FIRE (P(glass) then varies from
+# window to window, so the comparison sees more than zeros)
 plugin load $BUILD/mlglassplugin.so
 units lj
 dimension 2
@@ -19,8 +20,13 @@ create_box 2 box
 create_atoms 1 random 1000 4711 NULL
 set type 1 type/ratio 2 0.35 5
 mass * 1.0
-pair_style zero 2.5
-pair_coeff * *
+pair_style soft 1.0
+pair_coeff * * 20.0
+minimize 0 1e-3 2000 20000
+include $REPO/potentials/KA2D.lj
+min_style fire
+minimize 0 1e-4 5000 50000
+reset_timestep 0
 compute cls all glass/mpnn $MODEL stride 7
 fix w all ave/time 1 1 1 c_cls[*] file $OUT/windows.dat
 dump d all custom 1 $OUT/frame.dump id type x y z
