@@ -130,17 +130,18 @@ ComputeGlassMPNN::~ComputeGlassMPNN()
 
 void ComputeGlassMPNN::init()
 {
+  int n = 0;
   try {
     mlglass::check_model_fits(classifier->info(), box_of_domain(), atom->ntypes);
-    const int n = count_windows();
-    if (n != nwindows)
-      error->all(FLERR,
-                 "Compute glass/mpnn: the box now holds {} windows, {} when the compute was "
-                 "defined (its global vector has a fixed length): define it after changing the box",
-                 n, nwindows);
+    n = count_windows();
   } catch (std::exception &e) {
     error->all(FLERR, "Compute glass/mpnn: {}", e.what());
   }
+  if (n != nwindows)
+    error->all(FLERR,
+               "Compute glass/mpnn: the box now holds {} windows, {} when the compute was "
+               "defined (its global vector has a fixed length): define it after changing the box",
+               n, nwindows);
   const auto &info = classifier->info();
   const double side = mlglass::tile_side(info, box_of_domain(), tile_options());
   const double step = stride <= 0.0                    ? side

@@ -228,6 +228,13 @@ TEST_F(ComputeGlassMpnnTest, BadArgumentsGiveClearErrors) {
   EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " stride", "missing value for keyword 'stride'");
 }
 
+TEST_F(ComputeGlassMpnnTest, ABoxThatNoLongerFitsTheWindowsIsAnError) {
+  system_2d(600, 6);
+  commands({"compute c all glass/mpnn " + model2d, "thermo_style custom step c_c", "run 0",
+            "change_box all x scale 1.5 remap"});
+  EXPECT_LAMMPS_ERROR("run 0", "needs a square (cubic) box");
+}
+
 TEST_F(ComputeGlassMpnnTest, TooFewParticlesInAWindowIsAnError) {
   system_2d(40, 5);  // 40 atoms: windows of 1/4 of the box hold ~2.5 atoms on average
   command("compute c all glass/mpnn " + model2d);
