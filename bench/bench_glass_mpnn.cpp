@@ -3,9 +3,11 @@
 //  (2) overhead on a 4320-particle 2D Kob-Andersen MD run when evaluated every 10^4 steps
 //      (target <= 2 %);
 //  (3) C++ inference throughput (windows/s) against the same TorchScript model run by PyTorch in
-//      Python (Debian's python3-torch) on the same batches: bench/bench_python_inference.py.
+//      Python (Debian's python3-torch) on the same batch (bench/bench_python_inference.py):
+//      medians over fresh processes, with and without the block cache (src/model/block_cache.h).
 //
-//   bench_glass_mpnn MODEL [PYTHON]        MODEL e.g. potentials/ka2d-dmpnn.pt
+//   bench_glass_mpnn MODEL [PYTHON] [--processes 7]     MODEL e.g. potentials/ka2d-dmpnn.pt
+//   bench_glass_mpnn --cpp-rate MODEL SECONDS           (internal: one C++ measurement)
 #include "compute.h"
 #include "bench_lammps.h"
 #include "input.h"
@@ -25,6 +27,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -33,6 +36,7 @@
 
 using namespace LAMMPS_NS;
 using Clock = std::chrono::steady_clock;
+constexpr int kBatch = 32;
 
 namespace {
 
@@ -64,50 +68,79 @@ double seconds_per_evaluation(LAMMPS *lmp, int repeats) {
   return best;
 }
 
-}  // namespace
-
-int main(int argc, char **argv) {
-  MPI_Init(&argc, &argv);
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_glass_mpnn MODEL [PYTHON]\n");
-    return 2;
+// The benchmark's batch: 32 windows of a random 4320-particle box (seed 5, the same in every
+// process), as the compute would cut them.
+std::vector<mlglass::Graph> benchmark_graphs(const mlglass::ModelInfo &info) {
+  std::mt19937_64 rng(5);
+  const double side = std::sqrt(4320 / 1.2);
+  const mlglass::PeriodicBox box = mlglass::PeriodicBox::square(side, 2);
+  std::vector<double> x(3 * 4320);
+  std::vector<int> type(4320);
+  std::uniform_real_distribution<double> u(0.0, side);
+  for (int i = 0; i < 4320; ++i) {
+    x[3 * i] = u(rng);
+    x[3 * i + 1] = u(rng);
+    x[3 * i + 2] = 0.0;
+    type[i] = i % 100 < 65 ? 1 : 2;
   }
-  const std::string model = argv[1];
-  const std::string python = argc > 2 ? argv[2] : "/usr/bin/python3";
-  const std::string dir = "/tmp/mlglass-bench-glass-" + std::to_string(getpid());
-  std::system(("mkdir -p " + dir).c_str());
+  const double wside = mlglass::window_side(box, info.graph.window);
+  std::vector<mlglass::Graph> graphs;
+  for (int w = 0; w < kBatch; ++w) {
+    const mlglass::Window win =
+        mlglass::cut_window(box, x.data(), 4320, {u(rng), u(rng), 0.0}, wside);
+    graphs.push_back(mlglass::knn_graph(win, type.data(), nullptr, info.graph.k, info.graph.ntypes,
+                                        info.graph.features));
+  }
+  return graphs;
+}
 
-  std::printf("compute glass/mpnn benchmark, model %s, 1 rank, 1 LibTorch thread\n\n", model.c_str());
-  // (3) first, in a fresh process like the Python one: C++ vs Python inference on the same batches: 32 windows of a 4320-particle box
-  {
+std::vector<const mlglass::Graph *> pointers(const std::vector<mlglass::Graph> &graphs) {
+  std::vector<const mlglass::Graph *> p;
+  for (const auto &g : graphs) p.push_back(&g);
+  return p;
+}
+
+// Windows per second of what the compute runs per batch (GlassClassifier::classify: batching the
+// graphs, the forward pass, sigmoid), 1 thread, over `seconds` after 5 warm-up calls.
+double cpp_rate(const std::string &model, double seconds) {
+  at::set_num_threads(1);
+  mlglass::GlassClassifier classifier(model);
+  const auto graphs = benchmark_graphs(classifier.info());
+  const auto ptrs = pointers(graphs);
+  for (int i = 0; i < 5; ++i) classifier.classify(ptrs);
+  int reps = 0;
+  const auto t0 = Clock::now();
+  while (since(t0) < seconds) {
+    classifier.classify(ptrs);
+    ++reps;
+  }
+  return reps * kBatch / since(t0);
+}
+
+// Runs `command` (which prints one number) and returns the number, or NaN.
+double rate_of(const std::string &command, const std::string &out) {
+  if (std::system((command + " > " + out + " 2>/dev/null").c_str()) != 0) return std::nan("");
+  double r = std::nan("");
+  std::ifstream(out) >> r;
+  return r;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+// C++ vs Python inference throughput on the same batch. Every measurement is a fresh process
+// (the rate of one process depends on how its heap happens to serve the large tensors: a single
+// process cannot sample that), the sides alternate so that load changes hit all alike, and the
+// table gives the median and range over `processes` processes per side.
+void compare_with_python(const std::string &model, const std::string &python,
+                         const std::string &dir, int processes) {
+  {  // the batch for Python: a torch.load()-able pickle of a dict of tensors
     mlglass::GlassClassifier classifier(model);
-    auto [module, meta] = mlglass::load_model(model);
-    const auto &info = classifier.info();
-    std::mt19937_64 rng(5);
-    const double side = std::sqrt(4320 / 1.2);
-    mlglass::PeriodicBox box = mlglass::PeriodicBox::square(side, 2);
-    std::vector<double> x(3 * 4320);
-    std::vector<int> type(4320);
-    std::uniform_real_distribution<double> u(0.0, side);
-    for (int i = 0; i < 4320; ++i) {
-      x[3 * i] = u(rng);
-      x[3 * i + 1] = u(rng);
-      x[3 * i + 2] = 0.0;
-      type[i] = i % 100 < 65 ? 1 : 2;
-    }
-    const double wside = mlglass::window_side(box, info.graph.window);
-    std::vector<mlglass::Graph> graphs;
-    std::uniform_real_distribution<double> o(0.0, side);
-    for (int w = 0; w < 32; ++w) {
-      const mlglass::Window win = mlglass::cut_window(box, x.data(), 4320, {o(rng), o(rng), 0.0}, wside);
-      graphs.push_back(mlglass::knn_graph(win, type.data(), nullptr, info.graph.k, info.graph.ntypes,
-                                          info.graph.features));
-    }
-    std::vector<const mlglass::Graph *> ptrs;
-    for (const auto &g : graphs) ptrs.push_back(&g);
-    const mlglass::GraphBatch b = mlglass::batch(ptrs);
+    const auto graphs = benchmark_graphs(classifier.info());
+    const mlglass::GraphBatch b = mlglass::batch(pointers(graphs));
     const auto t = mlglass::BatchTensors::view(b);
-    // the batch for Python: torch.load()-able pickle of a dict of tensors
     c10::Dict<std::string, torch::Tensor> d;
     d.insert("x", t.x.clone());
     d.insert("e", t.e.clone());
@@ -117,43 +150,74 @@ int main(int argc, char **argv) {
     d.insert("node_graph", t.node_graph.clone());
     const auto bytes = torch::pickle_save(d);
     std::ofstream(dir + "/batch.pt", std::ios::binary).write(bytes.data(), bytes.size());
-
-    at::set_num_threads(1);
-    // C++ and Python alternately, 3 rounds of ~3 s each: the best of each side (load changes on
-    // a shared machine then hit both alike)
-    auto cpp_rate = [&] {
-      c10::InferenceMode guard;
-      for (int i = 0; i < 5; ++i) mlglass::run(module, t);
-      int reps = 0;
-      const auto t0 = Clock::now();
-      while (since(t0) < 3.0) {
-        mlglass::run(module, t);
-        ++reps;
-      }
-      return reps * 32 / since(t0);
-    };
-    const std::string cmd = python + " " MLGLASS_SOURCE_DIR "/bench/bench_python_inference.py " +
-                            model + " " + dir + "/batch.pt 32 > " + dir + "/python.txt";
-    double cpp = 0.0, py = 0.0;
-    bool have_python = true;
-    for (int round = 0; round < 3; ++round) {
-      cpp = std::max(cpp, cpp_rate());
-      if (have_python && std::system(cmd.c_str()) == 0) {
-        double r = 0.0;
-        std::ifstream(dir + "/python.txt") >> r;
-        py = std::max(py, r);
-      } else {
-        have_python = false;
-      }
-    }
-    std::printf("\ninference, batches of 32 windows (%d nodes, %d edges), best of 3 rounds:\n"
-                "  C++ (LibTorch)   %8.1f windows/s\n", b.n_nodes, b.n_edges, cpp);
-    if (have_python)
-      std::printf("  Python (PyTorch) %8.1f windows/s\n  ratio C++/Python %.2f\n", py, cpp / py);
-    else
-      std::printf("  Python (PyTorch): not measured (%s with torch not available)\n", python.c_str());
+    std::printf("inference on one batch of %d windows (%d nodes, %d edges), windows/s,\n"
+                "%d fresh processes per row, 2 s each, rows interleaved:\n",
+                kBatch, b.n_nodes, b.n_edges, processes);
   }
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  const std::string cpp = self + " --cpp-rate " + model + " 2";
+  const std::string py = python + " " MLGLASS_SOURCE_DIR "/bench/bench_python_inference.py " +
+                         model + " " + dir + "/batch.pt " + std::to_string(kBatch);
+  // glibc keeping freed memory in its heap: what the block cache does for the C++ side
+  const std::string keep_heap =
+      "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824 ";
+  struct Row {
+    const char *name;
+    std::string command;
+    std::vector<double> rates;
+  };
+  std::vector<Row> rows = {
+      {"C++, compute glass/mpnn path (block cache)", cpp, {}},
+      {"C++, MLGLASS_BLOCK_CACHE=0", "MLGLASS_BLOCK_CACHE=0 " + cpp, {}},
+      {"Python, torch.jit.load + inference_mode", py, {}},
+      {"Python, glibc heap kept (GLIBC_TUNABLES)", keep_heap + py, {}}};
+  for (int p = 0; p < processes; ++p)
+    for (auto &row : rows) row.rates.push_back(rate_of(row.command, dir + "/rate.txt"));
+  std::printf("  %-44s %8s %8s %8s\n", "", "median", "min", "max");
+  for (const auto &row : rows) {
+    if (std::isnan(median(row.rates))) {
+      std::printf("  %-44s not measured (%s failed)\n", row.name, row.command.c_str());
+      continue;
+    }
+    std::printf("  %-44s %8.1f %8.1f %8.1f\n", row.name, median(row.rates),
+                *std::min_element(row.rates.begin(), row.rates.end()),
+                *std::max_element(row.rates.begin(), row.rates.end()));
+  }
+  const double c = median(rows[0].rates), p = median(rows[2].rates), pk = median(rows[3].rates);
+  std::printf("  ratio C++ / Python (medians) %.2f; against Python with the heap kept %.2f\n\n",
+              c / p, c / pk);
+}
 
+}  // namespace
+
+int main(int argc, char **argv) {
+  if (argc == 4 && std::string(argv[1]) == "--cpp-rate") {  // one measurement, this process
+    std::printf("%.2f\n", cpp_rate(argv[2], std::atof(argv[3])));
+    return 0;
+  }
+  std::string model, python = "/usr/bin/python3";
+  int processes = 7;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--processes" && i + 1 < argc)
+      processes = std::max(1, std::atoi(argv[++i]));
+    else if (model.empty())
+      model = a;
+    else
+      python = a;
+  }
+  if (model.empty()) {
+    std::fprintf(stderr, "usage: bench_glass_mpnn MODEL [PYTHON] [--processes 7]\n");
+    return 2;
+  }
+  const std::string dir = "/tmp/mlglass-bench-glass-" + std::to_string(getpid());
+  std::system(("mkdir -p " + dir).c_str());
+  std::printf("compute glass/mpnn benchmark, model %s, 1 rank, 1 LibTorch thread\n\n", model.c_str());
+
+  // (3) first, before MPI starts (it forks processes): C++ vs Python inference on the same batch
+  compare_with_python(model, python, dir, processes);
+
+  MPI_Init(&argc, &argv);
   // (1) one evaluation
   std::printf("%10s %8s %14s %14s\n", "N", "windows", "eval (ms)", "us/window");
   double eval4320 = 0.0;

@@ -24,6 +24,7 @@ set(MLGLASS_CORE_SOURCES
 
 # The model: the D-MPNN (TorchScript) and the window classifier that compute glass/mpnn runs.
 set(MLGLASS_MODEL_SOURCES
+  block_cache.cpp
   dmpnn.cpp
   glass_classifier.cpp
 )

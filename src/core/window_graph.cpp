@@ -60,18 +60,32 @@ inline double uniform01(std::mt19937_64 &rng) {
   return static_cast<double>(rng() >> 11) * 0x1.0p-53;  // [0, 1), 53 random bits
 }
 
+// The particles a window is cut from: all of 0 .. n-1 (cut_window) or an ascending list of
+// candidates (WindowCutter); the same loops run over either.
+struct AllParticles {
+  std::size_t n;
+  std::size_t size() const { return n; }
+  std::size_t operator[](std::size_t k) const { return k; }
+};
+struct ListedParticles {
+  const std::vector<int> &list;
+  std::size_t size() const { return list.size(); }
+  std::size_t operator[](std::size_t k) const { return static_cast<std::size_t>(list[k]); }
+};
+
 // The common case of cut_window (periodic box, periodic window), free of data-dependent branches
 // for coordinates within one box length of the origin (wrapped dumps); anything else (unwrapped
 // coordinates, NaN) takes a rarely taken slow path.
-template <int DIM>
-void cut_wrapped(const PeriodicBox &box, const double *x, std::size_t n,
+template <int DIM, class Particles>
+void cut_wrapped(const PeriodicBox &box, const double *x, const Particles &particles,
                  const std::array<double, 3> &origin, double side, Window &w) {
   double L[3], o[3];
   for (int a = 0; a < 3; ++a) {
     L[a] = box.length[a];
     o[a] = origin[a];
   }
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t k = 0; k < particles.size(); ++k) {
+    const std::size_t i = particles[k];
     const double *p = x + 3 * i;
     double d[3] = {0.0, 0.0, 0.0};
     bool bad = false, in = true;
@@ -141,8 +155,14 @@ std::array<double, 3> random_window_origin(const PeriodicBox &box, const WindowO
   return origin;
 }
 
-Window cut_window(const PeriodicBox &box, const double *x, std::size_t n,
-                  const std::array<double, 3> &origin, double side, bool periodic) {
+namespace {
+
+// cut_window over the given particles (all, or WindowCutter's candidates); n is the size of the
+// whole configuration.
+template <class Particles>
+Window cut_particles(const PeriodicBox &box, const double *x, std::size_t n,
+                     const Particles &particles, const std::array<double, 3> &origin, double side,
+                     bool periodic) {
   check_dim(box, "cut_window");
   check_side(box, side, "cut_window");
   for (int a = 0; a < box.dim; ++a)
@@ -158,8 +178,8 @@ Window cut_window(const PeriodicBox &box, const double *x, std::size_t n,
   double frac = 1.0;
   for (int a = 0; a < box.dim; ++a) frac *= side / box.length[a];
   const std::size_t expect = static_cast<std::size_t>(frac * n * 1.25) + 16;
-  w.members.reserve(std::min(n, expect));
-  w.local.reserve(3 * std::min(n, expect));
+  w.members.reserve(std::min(particles.size(), expect));
+  w.local.reserve(3 * std::min(particles.size(), expect));
 
   const int dim = box.dim;
   // Per axis: 1 = wrap the displacement (periodic window), 2 = map the particle into the box first
@@ -177,13 +197,14 @@ Window cut_window(const PeriodicBox &box, const double *x, std::size_t n,
 
   if (all_wrap) {
     if (dim == 2)
-      cut_wrapped<2>(box, x, n, origin, side, w);
+      cut_wrapped<2>(box, x, particles, origin, side, w);
     else
-      cut_wrapped<3>(box, x, n, origin, side, w);
+      cut_wrapped<3>(box, x, particles, origin, side, w);
     return w;
   }
 
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t k = 0; k < particles.size(); ++k) {
+    const std::size_t i = particles[k];
     const double *p = x + 3 * i;
     double d[3] = {0.0, 0.0, 0.0};
     bool inside = true;
@@ -206,6 +227,100 @@ Window cut_window(const PeriodicBox &box, const double *x, std::size_t n,
   }
   return w;
 }
+
+}  // namespace
+
+Window cut_window(const PeriodicBox &box, const double *x, std::size_t n,
+                  const std::array<double, 3> &origin, double side, bool periodic) {
+  return cut_particles(box, x, n, AllParticles{n}, origin, side, periodic);
+}
+
+WindowCutter::WindowCutter(const PeriodicBox &box, const double *x, std::size_t n, double side,
+                           bool periodic)
+    : box_(box), x_(x), n_(n), side_(side), periodic_(periodic) {
+  check_dim(box, "WindowCutter");
+  check_side(box, side, "WindowCutter");
+  const int dim = box.dim;
+  // Cells of at least half a window per axis (a window then overlaps at most 3 of them, 5 with
+  // the guard cells below), and not many more cells than particles.
+  double cells = 1.0;
+  for (int a = 0; a < dim; ++a) {
+    ncell_[a] = static_cast<int>(std::clamp(std::floor(2.0 * box.length[a] / side), 1.0, 1e6));
+    cells *= ncell_[a];
+  }
+  while (cells > 2.0 * static_cast<double>(n) + 64.0) {
+    cells = 1.0;
+    for (int a = 0; a < dim; ++a) {
+      ncell_[a] = std::max(1, ncell_[a] / 2);
+      cells *= ncell_[a];
+    }
+  }
+  // Counting sort of the particles by cell: ascending indices within a cell.
+  std::vector<int> cell_of(n);
+  start_.assign(static_cast<std::size_t>(cells) + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    int c = 0;
+    for (int a = dim - 1; a >= 0; --a) {
+      const double v = x[3 * i + a];
+      if (!std::isfinite(v))
+        throw std::invalid_argument("cut_window: particle " + std::to_string(i) +
+                                    " has a non-finite coordinate");
+      double s = v - box.lo[a];
+      if (box.periodic[a]) s = wrap(s, box.length[a]);
+      const int ci = static_cast<int>(
+          std::clamp(std::floor(s * ncell_[a] / box.length[a]), 0.0, double(ncell_[a] - 1)));
+      c = c * ncell_[a] + ci;
+    }
+    cell_of[i] = c;
+    ++start_[c + 1];
+  }
+  for (std::size_t c = 1; c < start_.size(); ++c) start_[c] += start_[c - 1];
+  particles_.resize(n);
+  std::vector<int> fill(start_.begin(), start_.end() - 1);
+  for (std::size_t i = 0; i < n; ++i) particles_[fill[cell_of[i]]++] = static_cast<int>(i);
+}
+
+Window WindowCutter::cut(const std::array<double, 3> &origin) const {
+  for (int a = 0; a < box_.dim; ++a)
+    if (!std::isfinite(origin[a]))
+      throw std::invalid_argument("cut_window: the window origin is not finite");
+  // Per axis the cells that can hold members, with one guard cell on each side against
+  // round-off between a particle's cell and the membership test (which alone decides).
+  std::array<std::vector<int>, 3> range;
+  for (int a = 0; a < 3; ++a) {
+    if (a >= box_.dim) {
+      range[a] = {0};
+      continue;
+    }
+    const int m = ncell_[a];
+    const double L = box_.length[a];
+    const double lo = origin[a] - box_.lo[a];
+    if (box_.periodic[a] && periodic_) {  // the window wraps: cells modulo m
+      const double first = std::floor(wrap(lo, L) * m / L) - 1.0;
+      const double count = std::ceil(side_ * m / L) + 3.0;
+      if (count >= m) {
+        for (int c = 0; c < m; ++c) range[a].push_back(c);
+      } else {
+        for (int c = 0; c < int(count); ++c) range[a].push_back(((int(first) + c) % m + m) % m);
+      }
+    } else {  // particles were clamped into the edge cells: clamp the window's cells alike
+      const double first = std::clamp(std::floor(lo * m / L) - 1.0, 0.0, double(m - 1));
+      const double last = std::clamp(std::floor((lo + side_) * m / L) + 1.0, 0.0, double(m - 1));
+      for (int c = int(first); c <= int(last); ++c) range[a].push_back(c);
+    }
+  }
+  std::vector<int> candidates;
+  for (const int cz : range[2])
+    for (const int cy : range[1])
+      for (const int cx : range[0]) {
+        const int c = (cz * ncell_[1] + cy) * ncell_[0] + cx;
+        candidates.insert(candidates.end(), particles_.begin() + start_[c],
+                          particles_.begin() + start_[c + 1]);
+      }
+  std::sort(candidates.begin(), candidates.end());
+  return cut_particles(box_, x_, n_, ListedParticles{candidates}, origin, side_, periodic_);
+}
+
 
 std::vector<std::array<double, 3>> tile_origins(const PeriodicBox &box, double side,
                                                 double stride) {

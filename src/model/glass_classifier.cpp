@@ -1,5 +1,6 @@
 #include "glass_classifier.h"
 
+#include "block_cache.h"
 #include "dmpnn.h"
 
 #include <nlohmann/json.hpp>
@@ -98,6 +99,7 @@ torch::Device parse_device(const std::string &name) {
 
 GlassClassifier::GlassClassifier(const std::string &path, const std::string &device)
     : impl_(std::make_unique<Impl>()) {
+  use_block_cache();  // see block_cache.h: inference speed must not depend on the heap's history
   impl_->device = parse_device(device);
   auto [model, metadata] = load_model(path, impl_->device);
   info_ = parse_model_info(metadata, path);
@@ -181,6 +183,7 @@ TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, c
   r.atom_windows.assign(n, 0.0);
   r.atom_attention.assign(opts.attention ? n : 0, 0.0);
 
+  const WindowCutter cutter(box, x, n, side, g.window.periodic);  // = cut_window, O(window) each
   std::vector<Window> windows;
   std::vector<Graph> graphs;
   std::vector<const Graph *> ptrs;
@@ -191,7 +194,7 @@ TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, c
     windows.clear();
     graphs.clear();
     for (int w = first; w < last; ++w) {
-      windows.push_back(cut_window(box, x, n, r.origins[w], side, g.window.periodic));
+      windows.push_back(cutter.cut(r.origins[w]));
       const Window &win = windows.back();
       if (int(win.size()) <= g.k)
         throw std::runtime_error(

@@ -352,6 +352,78 @@ TEST(Window, SideAsFractionOrDistance) {
   EXPECT_THROW(window_side(rect, opts), std::invalid_argument);
 }
 
+// The cutter bins the particles into cells; every window must come out exactly as cut_window
+// cuts it from all particles: same members, same order, bit-identical local coordinates.
+TEST(WindowCutter, EqualsCutWindow) {
+  std::mt19937_64 rng(17);
+  int windows = 0;
+  for (int dim : {2, 3}) {
+    for (int variant = 0; variant < 3; ++variant) {
+      auto c = random_config(dim == 2 ? 3000 : 2500, dim, 1.2, 30 + variant);
+      c.box.lo = {-3.5, 11.25, 2.0};
+      for (std::size_t i = 0; i < c.n(); ++i)
+        for (int a = 0; a < dim; ++a) c.x[3 * i + a] += c.box.lo[a];
+      std::uniform_int_distribution<int> img(-2, 2);
+      if (variant == 1)  // unwrapped coordinates: images a few box lengths away
+        for (std::size_t i = 0; i < c.n(); ++i)
+          for (int a = 0; a < dim; ++a) c.x[3 * i + a] += img(rng) * c.box.length[a];
+      if (variant == 2) {  // y not periodic, some particles outside the box along it
+        c.box.periodic[1] = false;
+        for (std::size_t i = 0; i < c.n(); i += 37) c.x[3 * i + 1] += img(rng) * 0.3 * c.box.length[1];
+      }
+      const double L = c.box.length[0];
+      for (double side : {0.07 * L, 0.2 * L, 0.49 * L, 0.5 * L, 0.77 * L, L}) {
+        for (bool periodic : {true, false}) {
+          const WindowCutter cutter(c.box, c.x.data(), c.n(), side, periodic);
+          const auto tiles = tile_origins(c.box, side, 0.5 * side);
+          std::vector<std::array<double, 3>> origins;  // up to 30 of the tiles, spread out
+          for (std::size_t t = 0; t < tiles.size(); t += 1 + tiles.size() / 30) origins.push_back(tiles[t]);
+          std::uniform_real_distribution<double> u(-0.6, 1.6);
+          for (int r = 0; r < 6; ++r) {
+            std::array<double, 3> o = c.box.lo;
+            for (int a = 0; a < dim; ++a) o[a] = c.box.lo[a] + u(rng) * c.box.length[a];
+            origins.push_back(o);
+          }
+          origins.push_back(straddling_origin(c.box, side));
+          for (const auto &o : origins) {
+            const Window expect = cut_window(c.box, c.x.data(), c.n(), o, side, periodic);
+            const Window got = cutter.cut(o);
+            ASSERT_EQ(got.members, expect.members)
+                << dim << "D variant " << variant << " side " << side << " periodic " << periodic;
+            ASSERT_EQ(got.local, expect.local);
+            EXPECT_EQ(got.origin, expect.origin);
+            EXPECT_EQ(got.side, expect.side);
+            ++windows;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(windows, 500);
+}
+
+TEST(WindowCutter, UsesCellsAndRefusesBadInput) {
+  auto c = random_config(10000, 2, 1.2, 3);
+  const double L = c.box.length[0];
+  const WindowCutter cutter(c.box, c.x.data(), c.n(), 0.1 * L);
+  EXPECT_EQ(cutter.cells()[0], 20);
+  EXPECT_EQ(cutter.cells()[1], 20);
+  const auto few = WindowCutter(c.box, c.x.data(), 0, 0.01 * L).cells();  // <= 2n + 64 cells
+  EXPECT_LE(few[0] * few[1], 64);
+  EXPECT_GE(few[0], 2);
+  EXPECT_THROW(WindowCutter(c.box, c.x.data(), c.n(), 0.0), std::invalid_argument);
+  EXPECT_THROW(WindowCutter(c.box, c.x.data(), c.n(), 1.01 * L), std::invalid_argument);
+  EXPECT_THROW(cutter.cut({std::nan(""), 0.0, 0.0}), std::invalid_argument);
+  auto nan = c;
+  nan.x[3 * 17 + 1] = std::numeric_limits<double>::quiet_NaN();
+  try {
+    WindowCutter bad(nan.box, nan.x.data(), nan.n(), 2.0);
+    ADD_FAILURE() << "NaN coordinate accepted";
+  } catch (const std::invalid_argument &e) {
+    EXPECT_NE(std::string(e.what()).find("particle 17"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Window, BadArguments) {
   auto c = random_config(100, 2, 1.2, 1);
   const double L = c.box.length[0];
