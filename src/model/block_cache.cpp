@@ -6,7 +6,8 @@
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <new>
+#include <stdexcept>
+#include <string>
 
 namespace mlglass {
 
@@ -68,7 +69,9 @@ class BlockCache final : public c10::Allocator {
 
   static char *fresh(std::size_t capacity) {
     void *p = nullptr;
-    if (posix_memalign(&p, kAlign, kHeader + capacity) != 0) throw std::bad_alloc();
+    if (posix_memalign(&p, kAlign, kHeader + capacity) != 0)
+      throw std::runtime_error("out of memory: cannot allocate " + std::to_string(capacity) +
+                               " bytes for a LibTorch tensor (ML-GLASS block cache)");
     char *user = static_cast<char *>(p) + kHeader;
     capacity_of(user) = capacity;
     return user;
@@ -92,7 +95,7 @@ class BlockCache final : public c10::Allocator {
     }
     try {
       return fresh(capacity);
-    } catch (...) {
+    } catch (const std::runtime_error &) {
       // out of memory: give the free list back and try once more
       release_free();
       return fresh(capacity);
