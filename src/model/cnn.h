@@ -1,4 +1,4 @@
-// The CNN baseline of Swanson et al., Soft Matter 16, 435 (2020) (science.md section 4): LeNet-5
+// The CNN baseline of Swanson et al., Soft Matter 16, 435 (2020) (doc/science.rst, "The CNN baseline"): LeNet-5
 // style, on RGB images of windows (core render.h). Two valid (unpadded, stride-1) convolutions,
 // each followed by ReLU and 2x2 max-pooling, then a fully connected layer with ReLU and dropout and
 // one output logit (P(glass) = sigmoid; equivalent to the paper's two softmax outputs). Equations

@@ -1,6 +1,6 @@
 // Directed message-passing neural network (D-MPNN; Yang et al. 2019, chemprop v1 `mpn.py`) as
-// used by Swanson et al. 2020 to classify glass vs liquid windows; equations in doc/model.rst and
-// /work/shared/science.md section 3.
+// used by Swanson et al. 2020 to classify glass vs liquid windows; equations in doc/model.rst,
+// background in doc/science.rst.
 //
 // The model is written once, as TorchScript source compiled into a torch::jit::Module built here
 // from C++. The trainer optimises that module's parameters, save_model() writes it with its

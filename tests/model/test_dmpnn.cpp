@@ -1,4 +1,4 @@
-// The D-MPNN against a plain double-precision twin of science.md section 3, autograd against
+// The D-MPNN against a plain double-precision twin of the equations in doc/model.rst, autograd against
 // finite differences, the symmetries a graph model must have, and the model file format.
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
@@ -106,7 +106,7 @@ double relu(double v) {
   return v > 0.0 ? v : 0.0;
 }
 
-// science.md section 3 in plain doubles, one edge at a time: the twin of the TorchScript model.
+// doc/model.rst's equations in plain doubles, one edge at a time: the twin of the TorchScript model.
 std::vector<double> reference_logits(const Graph &g, const torch::jit::Module &m) {
   const DmpnnConfig c = config_of(m);
   const int H = c.hidden, nd = g.node_dim, ed = g.edge_dim;
