@@ -6,9 +6,10 @@ Usage: plot_monitor.py MONITOR_DAT TG_JSON PNG
 MONITOR_DAT is the `fix ave/time` file of examples/monitor/in.monitor; its header line
 "# TimeStep v_Tramp f_is c_bg[1] c_bg[2] c_bg[3] c_cls c_cls[5]" names the columns, which are
 found by name (v_Tramp, f_is, c_bg[1..3], c_cls; c_cls[5] optional). TG_JSON is what
-`mlglass tg --json` wrote for the same file (or "-" for no T_g). Five panels: E_IS per particle
-with the two fitted lines and T_g, components, B-B links, isolated A, and P(glass) (mean over the
-windows, and the fraction of windows above 0.5), T_g marked on each. The PNG is written under a
+`mlglass tg --json` wrote for the same file (or "-" for no T_g). Six panels in a 2x3 grid: E_IS per
+particle with the two fitted lines and T_g, components, B-B links, isolated A, the mean P(glass)
+over the windows, and the fraction of windows with P(glass) > 0.5 (left empty without c_cls[5]),
+T_g marked on each. The PNG is written under a
 temporary name and renamed: complete or absent.
 """
 import json
@@ -20,7 +21,9 @@ from mlglass_plot import pyplot, save_png
 plt = pyplot("plot_monitor.py")
 
 COLUMNS = [("f_is", "E_IS per particle"), ("c_bg[1]", "components"), ("c_bg[2]", "B-B links"),
-           ("c_bg[3]", "isolated A"), ("c_cls", "P(glass)")]
+           ("c_bg[3]", "isolated A"), ("c_cls", "mean P(glass)"),
+           ("c_cls[5]", "windows with P(glass) > 0.5")]
+OPTIONAL = {"c_cls[5]"}
 
 
 def fail(msg):
@@ -51,7 +54,7 @@ def read_monitor(path):
     if not rows:
         fail(f"{path}: no data lines")
     data = np.array(rows)
-    for need in ["v_Tramp"] + [c for c, _ in COLUMNS]:
+    for need in ["v_Tramp"] + [c for c, _ in COLUMNS if c not in OPTIONAL]:
         if need not in names:
             fail(f"{path}: no column '{need}' in the header ({' '.join(names)})")
     return {name: data[:, i] for i, name in enumerate(names)}
@@ -69,8 +72,12 @@ def main(argv):
         except (OSError, ValueError) as err:
             fail(f"cannot read {argv[2]}: {err}")
     temp = cols["v_Tramp"]
-    fig, axes = plt.subplots(1, 5, figsize=(20, 3.8), constrained_layout=True)
+    fig, grid = plt.subplots(2, 3, figsize=(13, 7.5), constrained_layout=True)
+    axes = grid.ravel()
     for ax, (name, label) in zip(axes, COLUMNS):
+        if name not in cols:
+            ax.set_axis_off()
+            continue
         ax.plot(temp, cols[name], "o-", ms=3, label=label)
         ax.set_xlabel("T (ramp)")
         ax.set_ylabel(label)
@@ -85,10 +92,8 @@ def main(argv):
         ax.set_title(f"T_g = {tg['tg']:.3f} [{tg['tg_lo']:.2f}, {tg['tg_hi']:.2f}]")
         ax.set_ylim(min(cols["f_is"]) - 0.02, max(cols["f_is"]) + 0.02)
         ax.legend(fontsize=8)
-    if "c_cls[5]" in cols:
-        axes[4].plot(temp, cols["c_cls[5]"], "s--", ms=3, label="windows > 0.5")
-        axes[4].legend(fontsize=8)
-    axes[4].set_ylim(-0.05, 1.05)
+    for ax in axes[4:]:
+        ax.set_ylim(-0.05, 1.05)
     save_png(fig, argv[3], "plot_monitor.py")
 
 

@@ -8,7 +8,9 @@ rounding). The PNG is written under a temporary name and renamed.
 """
 import argparse
 import csv
+import os
 import sys
+import textwrap
 
 from mlglass_plot import pyplot, save_png
 
@@ -50,7 +52,9 @@ def main():
     ax.set_ylim(0, 1.01)
     ax.set_xlabel("false positive rate (liquid called glass)")
     ax.set_ylabel("true positive rate (glass called glass)")
-    ax.set_title(a.title or f"ROC: {a.csv}", fontsize=9)
+    # a long title (a path) is wrapped, not cut at the figure's edge
+    title = a.title or f"ROC: {os.path.basename(a.csv)}"
+    ax.set_title("\n".join(textwrap.wrap(title, 48)), fontsize=9)
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
     fig.tight_layout()
