@@ -4,6 +4,7 @@
 #include "attention_command.h"
 #include "dataset_command.h"
 #include "export_command.h"
+#include "metrics_command.h"
 #include "tg_command.h"
 #include "train_command.h"
 #include "trainer.h"
@@ -47,6 +48,7 @@ int main(int argc, char **argv) {
   cli::ExportArgs export_args;
   cli::InfoArgs info;
   cli::AttentionArgs attention;
+  cli::MetricsArgs metrics;
   const std::vector<Subcommand> commands = {
       subcommand(app, tg, cli::add_tg_command, cli::run_tg),
       subcommand(app, train, cli::add_train_command, cli::run_train),
@@ -57,6 +59,7 @@ int main(int argc, char **argv) {
       subcommand(app, export_args, cli::add_export_command, cli::run_export),
       subcommand(app, info, cli::add_info_command, cli::run_info),
       subcommand(app, attention, cli::add_attention_command, cli::run_attention_command),
+      subcommand(app, metrics, cli::add_metrics_command, cli::run_metrics),
   };
 
   // CLI11 would answer "A subcommand is required" for a misspelt one: name it instead.
