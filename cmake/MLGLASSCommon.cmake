@@ -8,7 +8,8 @@ if(EXISTS "${MLGLASS_ROOT}/src/core/knn.cpp")
   set(MLGLASS_MODEL_DIR "${MLGLASS_ROOT}/src/model")
 endif()
 
-# LAMMPS-independent core library: graphs, union-find, metrics, dump reader (later the model).
+# LAMMPS-independent core library (no LAMMPS, no LibTorch): kNN, windows and graphs, B-graph
+# metrics, FIRE, dump reader, datasets, T_g fit, statistics. The model has its own list below.
 set(MLGLASS_CORE_SOURCES
   knn.cpp
   window_graph.cpp

@@ -3,7 +3,7 @@
 // One ordering rule everywhere: a neighbour is nearer if its squared distance is smaller, and on an
 // exact tie if its id is smaller. Repeated ids (periodic images of one particle) count once, at
 // their nearest image, and a particle never neighbours itself. The LAMMPS styles apply the same rule
-// through select_k_nearest() to candidates taken from a neighbour list.
+// through KNearest to candidates taken from a neighbour list.
 #pragma once
 
 #include "periodic_box.h"
