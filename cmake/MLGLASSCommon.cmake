@@ -11,7 +11,9 @@ endif()
 # LAMMPS-independent core library (no LAMMPS, no LibTorch): kNN, windows and graphs, B-graph
 # metrics, FIRE, dump reader, datasets, T_g fit, statistics. The model has its own list below.
 set(MLGLASS_CORE_SOURCES
+  cell_list.cpp
   knn.cpp
+  windows.cpp
   window_graph.cpp
   bgraph.cpp
   fire.cpp

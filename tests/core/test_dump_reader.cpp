@@ -6,7 +6,6 @@
 #include <zlib.h>
 
 #include <cctype>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -683,7 +682,6 @@ TEST_F(DumpReaderTest, FuzzOnlyFramesOrDumpError) {
   ASSERT_EQ(read_all(write("valid.dump", valid), DumpOptions{0, true, true}).size(), 3u);
   const std::string gz_valid = read_bytes(write_gz("valid.dump.gz", valid));
 
-  const auto start = std::chrono::steady_clock::now();
   std::mt19937_64 rng(20240601);
   int frames = 0, errors = 0;
   for (int iter = 0; iter < 2000; ++iter) {
@@ -714,9 +712,6 @@ TEST_F(DumpReaderTest, FuzzOnlyFramesOrDumpError) {
   }
   EXPECT_GT(frames, 500);
   EXPECT_GT(errors, 500);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 5.0);
 }
 
 }  // namespace
