@@ -21,6 +21,7 @@ set(MLGLASS_CORE_SOURCES
   dataset.cpp
   labelling.cpp
   tg.cpp
+  byte_source.cpp
   dump_reader.cpp
   render.cpp
 )
