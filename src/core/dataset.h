@@ -42,9 +42,13 @@ struct Configuration {
   std::size_t size() const { return type.size(); }
 };
 
-// Reads the listed frames, each file once and front to back, keeping only listed frames in memory;
-// `base` resolves relative file names. Throws std::runtime_error if
-// a listed timestep is missing from its file, and DumpError for malformed dumps.
+// Reads the listed frames, each file once and front to back (to its end: the frames after the last
+// listed one only by their headers, and a damaged tail there is not an error), keeping only listed
+// frames in memory; `base` resolves relative
+// file names. Throws std::runtime_error if a listed timestep is missing from its file, and
+// DumpError for malformed dumps and for a listed timestep that appears in two frames of its file
+// (a restarted run appended to the dump): the message names the file, both frames and lines, the
+// timestep and the fix.
 std::vector<Configuration> load_configurations(const std::vector<ManifestEntry> &entries,
                                                const std::string &base = "");
 

@@ -111,6 +111,8 @@ class DumpReader::Impl {
   bool read_frame(Frame *frame);  // null: skip
 
   std::int64_t frames() const { return frames_; }
+  std::optional<std::int64_t> last_timestep() const { return prev_timestep_; }
+  std::int64_t last_frame_line() const { return prev_first_line_; }
   int dimension() const { return dim_; }
   const std::string &path() const { return path_; }
   bool compressed() const { return gz_; }
@@ -122,6 +124,7 @@ class DumpReader::Impl {
     double time = std::numeric_limits<double>::quiet_NaN();
     BoxHeader box;
     std::int64_t atoms_line = 0;  // line of ITEM: ATOMS
+    std::int64_t first_line = 0;  // line of the frame's first ITEM:
   };
 
   [[noreturn]] void fail(std::int64_t line, const std::string &problem) const {
@@ -146,6 +149,7 @@ class DumpReader::Impl {
   std::optional<std::int64_t> timestep_;  // of the frame being read, once parsed
   std::int64_t prev_natoms_ = -1;         // of the last frame consumed
   std::optional<std::int64_t> prev_timestep_;
+  std::int64_t prev_first_line_ = 0;  // first line of the last frame consumed
   int dim_ = 0;
   bool dim_inferred_ = false;
   std::int64_t dim_frame_ = -1;  // frame the dimension was inferred from
@@ -200,6 +204,7 @@ bool DumpReader::Impl::read_header(Header &h) {
   do {  // blank lines between frames are harmless; the file may end cleanly only here
     if (!read_line(line)) return false;
   } while (all_blank(line));
+  h.first_line = line_;
 
   split(line, tokens_);
   if (tokens_[0] != "ITEM:" && prev_natoms_ >= 0)  // the previous frame goes on
@@ -564,6 +569,7 @@ bool DumpReader::Impl::read_frame(Frame *frame) {
   }
   prev_natoms_ = h.natoms;
   prev_timestep_ = h.timestep;
+  prev_first_line_ = h.first_line;
   ++frames_;
   timestep_.reset();
   return true;
@@ -583,6 +589,12 @@ bool DumpReader::skip() {
 }
 std::int64_t DumpReader::frames_read() const {
   return impl_->frames();
+}
+std::optional<std::int64_t> DumpReader::last_timestep() const {
+  return impl_->last_timestep();
+}
+std::int64_t DumpReader::last_frame_line() const {
+  return impl_->last_frame_line();
 }
 int DumpReader::dimension() const {
   return impl_->dimension();

@@ -126,14 +126,22 @@ TEST_F(DumpReaderTest, SkipCountsAtomLinesOnly) {
   const std::string junk = header(10, 3, "id type x y z") + "a b c d e\nf g\nh\n";
   const auto path = write("skip.dump", junk + junk + good_frame(30));
   DumpReader r(path);
+  EXPECT_FALSE(r.last_timestep().has_value());
+  EXPECT_EQ(r.last_frame_line(), 0);
   EXPECT_TRUE(r.skip());
+  EXPECT_EQ(r.last_timestep(), std::optional<std::int64_t>(10));  // skip() parses the header
+  EXPECT_EQ(r.last_frame_line(), 1);
   EXPECT_TRUE(r.skip());
+  EXPECT_EQ(r.last_frame_line(), 13);
   Frame f;
   ASSERT_TRUE(r.next(f));
   EXPECT_EQ(f.index, 2);
   EXPECT_EQ(f.timestep, 30);
+  EXPECT_EQ(r.last_timestep(), std::optional<std::int64_t>(30));
+  EXPECT_EQ(r.last_frame_line(), 25);
   EXPECT_FALSE(r.skip());
   EXPECT_EQ(r.frames_read(), 3);
+  EXPECT_EQ(r.last_frame_line(), 25);  // the end of the file consumes no frame
 }
 
 TEST_F(DumpReaderTest, ExtraColumnsByName) {
