@@ -55,8 +55,11 @@ std::vector<ManifestEntry> read_manifest(const std::string &path) {
     auto f = split_csv(line);
     for (auto &x : f) x = trim(x);
     if (!header) {
-      if (f.size() < 3 || f[0] != "file" || f[1] != "timestep" || f[2] != "label")
-        fail(lineno, "expected the header 'file,timestep,label[,temperature][,group]'");
+      // The optional columns are read by position: their names must be those positions' names.
+      static const char *const names[] = {"file", "timestep", "label", "temperature", "group"};
+      bool ok = f.size() >= 3 && f.size() <= 5;
+      for (std::size_t c = 0; ok && c < f.size(); ++c) ok = f[c] == names[c];
+      if (!ok) fail(lineno, "expected the header 'file,timestep,label[,temperature][,group]'");
       header = true;
       continue;
     }
@@ -86,7 +89,10 @@ std::vector<ManifestEntry> read_manifest(const std::string &path) {
       fail(lineno, "duplicate entry " + e.file + " timestep " + f[1]);
     entries.push_back(e);
   }
-  if (!header) throw std::runtime_error(path + ": empty manifest (no header line)");
+  if (in.bad()) fail(lineno + 1, "read error");
+  if (!header)
+    fail(lineno + 1, "end of file before the header 'file,timestep,label[,temperature][,group]' "
+                     "(an empty manifest)");
   return entries;
 }
 

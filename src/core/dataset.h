@@ -24,8 +24,11 @@ struct ManifestEntry {
   std::string group;
 };
 
-// Throws std::runtime_error naming the manifest and line for a missing file, a wrong header, a
-// non-numeric field, a label other than 0/1 or a duplicate (file, timestep).
+// Throws std::runtime_error naming the manifest ("m.csv: line 3: ...") for a file that cannot be
+// opened, and with the line for a wrong or missing header (the optional columns must be named
+// temperature and group, in that order), a wrong field count, an empty file name, a timestep that
+// is not an integer, a label other than 0/1, a temperature that is not a finite number or a
+// duplicate (file, timestep).
 std::vector<ManifestEntry> read_manifest(const std::string &path);
 // Writes atomically (temporary file, then rename): no half-written manifest on failure.
 void write_manifest(const std::string &path, const std::vector<ManifestEntry> &entries);

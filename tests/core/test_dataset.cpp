@@ -72,7 +72,13 @@ TEST(Dataset, ErrorsNameFileAndLine) {
   expect_error("file,timestep,label\na.dump,1,2\n", "line 2: label '2' is not 0");
   expect_error("file,timestep,label\na.dump,1,0\na.dump,1,1\n", "line 3: duplicate entry");
   expect_error("file,timestep,label,temperature\na.dump,1,0,hot\n", "temperature 'hot'");
+  expect_error("", "line 1: end of file before the header");
+  expect_error("# only a comment\n", "line 2: end of file before the header");
   expect_error("", "empty manifest");
+  // the optional columns are read by position: a group in the temperature's place is refused
+  // (it once failed later as "temperature 'seed-1' is not a finite number")
+  expect_error("file,timestep,label,group\na.dump,1,0,seed-1\n", "line 1: expected the header");
+  expect_error("file,timestep,label,temperature,group,extra\n", "line 1: expected the header");
   EXPECT_THROW(read_manifest(d + "/missing.csv"), std::runtime_error);
 
   write(d + "/b.dump", dump_frame(0, 0.0));
