@@ -180,6 +180,14 @@ std::vector<Configuration> load_configurations(const std::vector<ManifestEntry> 
         throw std::runtime_error(path + ": no frame with timestep " + std::to_string(step) +
                                  " (listed in the manifest)");
   }
+  // One dataset, one dimension: a model works in 2D or in 3D.
+  for (std::size_t i = 1; i < configs.size(); ++i)
+    if (configs[i].box.dim != configs[0].box.dim)
+      throw std::runtime_error(
+          "the manifest mixes " + std::to_string(configs[0].box.dim) + "D and " +
+          std::to_string(configs[i].box.dim) + "D configurations: " + configs[0].source + " is " +
+          std::to_string(configs[0].box.dim) + "D, " + configs[i].source + " is " +
+          std::to_string(configs[i].box.dim) + "D; list the dumps of one dimension only");
   return configs;
 }
 

@@ -51,7 +51,8 @@ struct Configuration {
 // file names. Throws std::runtime_error if a listed timestep is missing from its file, and
 // DumpError for malformed dumps and for a listed timestep that appears in two frames of its file
 // (a restarted run appended to the dump): the message names the file, both frames and lines, the
-// timestep and the fix.
+// timestep and the fix. Throws std::runtime_error if the configurations are not all of one
+// dimension (2D and 3D dumps mixed), naming one of each.
 std::vector<Configuration> load_configurations(const std::vector<ManifestEntry> &entries,
                                                const std::string &base = "");
 

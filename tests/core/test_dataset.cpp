@@ -145,4 +145,22 @@ TEST(Dataset, EveryListedFrameIsLoadedOrReported) {
   EXPECT_THROW(load_configurations({{"tail.dump", 200, 1, 0.1, ""}}, d), DumpError);
 }
 
+TEST(Dataset, MixedDimensionsAreRefused) {
+  // Issue #12 point 6: a manifest of 2D and 3D dumps used to load (and train, recording "dimension
+  // 3"); the z column of dump_frame() is 0 for every atom, so its frames read as 2D.
+  const std::string d = tmpdir();
+  write(d + "/flat.dump", dump_frame(0, 0.0));
+  write(d + "/deep.dump", "ITEM: TIMESTEP\n5\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n"
+                          "0 10\n0 10\n0 10\nITEM: ATOMS id type x y z\n1 1 1 1 1\n2 2 2 2 3\n");
+  try {
+    load_configurations({{"flat.dump", 0, 1, 0.1, ""}, {"deep.dump", 5, 0, 2.0, ""}}, d);
+    ADD_FAILURE() << "mixed 2D/3D manifest accepted";
+  } catch (const std::runtime_error &e) {
+    EXPECT_STREQ(e.what(),
+                 "the manifest mixes 2D and 3D configurations: flat.dump@0 is 2D, deep.dump@5 is "
+                 "3D; list the dumps of one dimension only");
+  }
+  EXPECT_EQ(load_configurations({{"deep.dump", 5, 0, 2.0, ""}}, d)[0].box.dim, 3);
+}
+
 }  // namespace
