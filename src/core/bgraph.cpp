@@ -15,6 +15,10 @@ LinkRule parse_link_rule(const std::string &name) {
   throw std::invalid_argument("unknown link rule '" + name + "' (expected paper or symmetric)");
 }
 
+const char *link_rule_name(LinkRule rule) {
+  return rule == LinkRule::paper ? "paper" : "symmetric";
+}
+
 const std::array<const char *, BGraphMetrics::count> &BGraphMetrics::names() {
   static const std::array<const char *, count> n = {
       "components", "bb_links", "isolated_a", "isolated_b", "links", "largest_component"};

@@ -2,8 +2,8 @@
 // one frame at a time, atoms sorted by ID, coordinates unscaled whatever the dump wrote. What it
 // accepts and the errors it raises are described in doc/dump_format.rst.
 //
-// Used by the trainer `mlglass` (`dataset`, and the manifests of `train`, `cv`, `attention`) and by
-// tests that compare LAMMPS output with the core library. Never holds more than one frame's atoms.
+// Used by the `mlglass` program wherever it reads dumps (datasets, manifests) and by tests that
+// compare LAMMPS output with the core library. Never holds more than one frame's atoms.
 #pragma once
 
 #include <array>
