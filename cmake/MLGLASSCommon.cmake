@@ -8,9 +8,12 @@ if(EXISTS "${MLGLASS_ROOT}/src/core/knn.cpp")
   set(MLGLASS_MODEL_DIR "${MLGLASS_ROOT}/src/model")
 endif()
 
-# LAMMPS-independent core library: graphs, union-find, metrics, dump reader (later the model).
+# LAMMPS-independent core library (no LAMMPS, no LibTorch): kNN, windows and graphs, B-graph
+# metrics, FIRE, dump reader, datasets, T_g fit, statistics. The model has its own list below.
 set(MLGLASS_CORE_SOURCES
+  cell_list.cpp
   knn.cpp
+  windows.cpp
   window_graph.cpp
   bgraph.cpp
   fire.cpp
@@ -18,6 +21,7 @@ set(MLGLASS_CORE_SOURCES
   dataset.cpp
   labelling.cpp
   tg.cpp
+  byte_source.cpp
   dump_reader.cpp
   render.cpp
 )

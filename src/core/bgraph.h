@@ -2,8 +2,8 @@
 // every B particle is linked to its k nearest neighbours (any type) and the resulting undirected graph
 // is summarised by connected components, B-B links and isolated A particles.
 //
-// Used by `compute bgraph` (distributed, through the rule predicates and BGraphMetrics below) and by
-// the trainer's `mlglass metrics` on plain coordinate arrays (bgraph()).
+// Used by `compute bgraph` (distributed, through the rule predicates and BGraphMetrics below); bgraph()
+// computes the same metrics from plain coordinate arrays, e.g. frames read from dumps.
 #pragma once
 
 #include "periodic_box.h"
@@ -22,7 +22,7 @@ enum class LinkRule {
 };
 
 LinkRule parse_link_rule(const std::string &name);  // "paper" | "symmetric"; throws otherwise
-const char *link_rule_name(LinkRule rule);
+const char *link_rule_name(LinkRule rule);          // the inverse of parse_link_rule
 
 // Does a particle emit kNN links under this rule?
 inline bool emits_links(LinkRule rule, bool is_b) { return rule == LinkRule::symmetric || is_b; }

@@ -1,19 +1,40 @@
 #include "classification.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
+#include <sstream>
 #include <random>
 #include <stdexcept>
 #include <string>
 
 namespace mlglass {
 
+NonFiniteScores::NonFiniteScores(const std::string &who, std::size_t count, std::size_t total,
+                                 std::size_t first, double first_value)
+    : std::invalid_argument([&] {
+        std::ostringstream m;
+        m << who << ": " << count << " of " << total
+          << " scores are not finite (NaN or infinite; the first is score " << first << " = "
+          << first_value << "): the model's outputs diverged";
+        return m.str();
+      }()),
+      count_(count),
+      total_(total),
+      first_(first) {}
+
 namespace {
 
-void check(const std::vector<double> &score, const std::vector<int> &label, std::size_t &npos,
-           std::size_t &nneg) {
+// Sizes, labels and scores. Non-finite scores are refused before anything compares them: a NaN
+// breaks the ordering std::stable_sort needs and never equals itself in the tie loops.
+void check(const char *who, const std::vector<double> &score, const std::vector<int> &label,
+           std::size_t &npos, std::size_t &nneg) {
+  std::size_t bad = 0, first = 0;
+  for (std::size_t i = 0; i < score.size(); ++i)
+    if (!std::isfinite(score[i]) && bad++ == 0) first = i;
+  if (bad > 0) throw NonFiniteScores(who, bad, score.size(), first, score[first]);
   if (score.size() != label.size())
-    throw std::invalid_argument("scores and labels differ in size (" +
+    throw std::invalid_argument(std::string(who) + ": scores and labels differ in size (" +
                                 std::to_string(score.size()) + " vs " +
                                 std::to_string(label.size()) + ")");
   npos = nneg = 0;
@@ -23,7 +44,7 @@ void check(const std::vector<double> &score, const std::vector<int> &label, std:
   }
 }
 
-// indices sorted by descending score
+// indices sorted by descending score (all finite)
 std::vector<std::size_t> by_score_desc(const std::vector<double> &score) {
   std::vector<std::size_t> order(score.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -32,13 +53,22 @@ std::vector<std::size_t> by_score_desc(const std::vector<double> &score) {
   return order;
 }
 
+// End of the group of equal scores that starts at a: always > a, so a loop over groups advances
+// even if the comparison were never true.
+std::size_t tie_end(const std::vector<double> &score, const std::vector<std::size_t> &order,
+                    std::size_t a) {
+  std::size_t b = a + 1;
+  while (b < order.size() && score[order[b]] == score[order[a]]) b++;
+  return b;
+}
+
 }  // namespace
 
 double roc_auc(const std::vector<double> &score, const std::vector<int> &label) {
   std::size_t npos, nneg;
-  check(score, label, npos, nneg);
+  check("roc_auc", score, label, npos, nneg);
   if (npos == 0 || nneg == 0)
-    throw std::invalid_argument("AUC needs both classes (have " + std::to_string(npos) +
+    throw std::invalid_argument("roc_auc: AUC needs both classes (have " + std::to_string(npos) +
                                 " positive, " + std::to_string(nneg) + " negative)");
   // Walk groups of equal score from the top: every negative in a group is beaten by the positives
   // above it and ties with the positives inside it.
@@ -46,11 +76,9 @@ double roc_auc(const std::vector<double> &score, const std::vector<int> &label) 
   double wins = 0.0;
   std::size_t pos_above = 0;
   for (std::size_t a = 0; a < order.size();) {
-    std::size_t b = a, pos_here = 0, neg_here = 0;
-    while (b < order.size() && score[order[b]] == score[order[a]]) {
-      (label[order[b]] ? pos_here : neg_here)++;
-      b++;
-    }
+    const std::size_t b = tie_end(score, order, a);
+    std::size_t pos_here = 0, neg_here = 0;
+    for (std::size_t c = a; c < b; ++c) (label[order[c]] ? pos_here : neg_here)++;
     wins += double(neg_here) * (double(pos_above) + 0.5 * double(pos_here));
     pos_above += pos_here;
     a = b;
@@ -60,7 +88,7 @@ double roc_auc(const std::vector<double> &score, const std::vector<int> &label) 
 
 double accuracy(const std::vector<double> &score, const std::vector<int> &label, double threshold) {
   std::size_t npos, nneg;
-  check(score, label, npos, nneg);
+  check("accuracy", score, label, npos, nneg);
   if (score.empty()) throw std::invalid_argument("accuracy of no samples");
   std::size_t right = 0;
   for (std::size_t i = 0; i < score.size(); ++i) right += int(score[i] >= threshold) == label[i];
@@ -69,18 +97,15 @@ double accuracy(const std::vector<double> &score, const std::vector<int> &label,
 
 std::vector<RocPoint> roc_curve(const std::vector<double> &score, const std::vector<int> &label) {
   std::size_t npos, nneg;
-  check(score, label, npos, nneg);
-  if (npos == 0 || nneg == 0) throw std::invalid_argument("ROC curve needs both classes");
+  check("roc_curve", score, label, npos, nneg);
+  if (npos == 0 || nneg == 0) throw std::invalid_argument("roc_curve: ROC curve needs both classes");
   const auto order = by_score_desc(score);
   std::vector<RocPoint> curve;
   curve.push_back({score.empty() ? 1.0 : score[order[0]] + 1.0, 0.0, 0.0});
   std::size_t tp = 0, fp = 0;
   for (std::size_t a = 0; a < order.size();) {
-    std::size_t b = a;
-    while (b < order.size() && score[order[b]] == score[order[a]]) {
-      (label[order[b]] ? tp : fp)++;
-      b++;
-    }
+    const std::size_t b = tie_end(score, order, a);
+    for (std::size_t c = a; c < b; ++c) (label[order[c]] ? tp : fp)++;
     curve.push_back({score[order[a]], double(fp) / nneg, double(tp) / npos});
     a = b;
   }

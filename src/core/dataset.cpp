@@ -55,8 +55,11 @@ std::vector<ManifestEntry> read_manifest(const std::string &path) {
     auto f = split_csv(line);
     for (auto &x : f) x = trim(x);
     if (!header) {
-      if (f.size() < 3 || f[0] != "file" || f[1] != "timestep" || f[2] != "label")
-        fail(lineno, "expected the header 'file,timestep,label[,temperature][,group]'");
+      // The optional columns are read by position: their names must be those positions' names.
+      static const char *const names[] = {"file", "timestep", "label", "temperature", "group"};
+      bool ok = f.size() >= 3 && f.size() <= 5;
+      for (std::size_t c = 0; ok && c < f.size(); ++c) ok = f[c] == names[c];
+      if (!ok) fail(lineno, "expected the header 'file,timestep,label[,temperature][,group]'");
       header = true;
       continue;
     }
@@ -86,7 +89,10 @@ std::vector<ManifestEntry> read_manifest(const std::string &path) {
       fail(lineno, "duplicate entry " + e.file + " timestep " + f[1]);
     entries.push_back(e);
   }
-  if (!header) throw std::runtime_error(path + ": empty manifest (no header line)");
+  if (in.bad()) fail(lineno + 1, "read error");
+  if (!header)
+    fail(lineno + 1, "end of file before the header 'file,timestep,label[,temperature][,group]' "
+                     "(an empty manifest)");
   return entries;
 }
 
@@ -120,14 +126,41 @@ std::vector<Configuration> load_configurations(const std::vector<ManifestEntry> 
   for (std::size_t i = 0; i < entries.size(); ++i) wanted[entries[i].file][entries[i].timestep] = i;
 
   std::vector<Configuration> configs(entries.size());
+  std::vector<bool> loaded(entries.size(), false);
   for (const auto &[file, steps] : wanted) {
     const std::string path = file.empty() || file[0] == '/' || base.empty() ? file : base + "/" + file;
     DumpReader reader(path);
     Frame frame;
+    // Where each listed timestep was found: a second frame with it is an error, found by reading
+    // the whole file (the frames after the last listed one only by their headers).
+    std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> first;  // -> (frame, line)
     std::size_t found = 0;
-    while (found < steps.size() && reader.next(frame)) {
-      auto it = steps.find(frame.timestep);
+    for (;;) {
+      bool more = false;
+      if (found < steps.size()) {
+        more = reader.next(frame);
+      } else {
+        // Every listed frame is loaded; the rest is read only for repeats. A damaged tail (a dump
+        // still being written) ends that check: it was never needed for the listed frames.
+        try {
+          more = reader.skip();
+        } catch (const DumpError &) {
+          more = false;
+        }
+      }
+      if (!more) break;
+      const std::int64_t step = *reader.last_timestep();
+      const auto it = steps.find(step);
       if (it == steps.end()) continue;
+      const std::int64_t index = reader.frames_read() - 1, line = reader.last_frame_line();
+      const auto [at, fresh] = first.emplace(step, std::make_pair(index, line));
+      if (!fresh)
+        throw DumpError(
+            path, line, index, step,
+            "timestep " + std::to_string(step) + " (listed in the manifest) appears again; frame " +
+                std::to_string(at->second.first) + " at line " + std::to_string(at->second.second) +
+                " has it too. Was a restarted run appended to this dump? Keep one copy of the "
+                "repeated frames (or write each run to its own file) and list them again");
       const ManifestEntry &e = entries[it->second];
       if (frame.type.empty()) throw std::runtime_error(path + ": frame without a type column");
       Configuration &c = configs[it->second];
@@ -137,17 +170,24 @@ std::vector<Configuration> load_configurations(const std::vector<ManifestEntry> 
       c.id = std::move(frame.id);
       c.label = e.label;
       c.temperature = e.temperature;
-      c.source = file + "@" + std::to_string(frame.timestep);
+      c.source = file + "@" + std::to_string(step);
       c.group = e.group;
+      loaded[it->second] = true;
       ++found;
     }
-    if (found < steps.size()) {
-      for (const auto &[step, index] : steps)
-        if (configs[index].type.empty())
-          throw std::runtime_error(path + ": no frame with timestep " + std::to_string(step) +
-                                   " (listed in the manifest)");
-    }
+    for (const auto &[step, index] : steps)
+      if (!loaded[index])
+        throw std::runtime_error(path + ": no frame with timestep " + std::to_string(step) +
+                                 " (listed in the manifest)");
   }
+  // One dataset, one dimension: a model works in 2D or in 3D.
+  for (std::size_t i = 1; i < configs.size(); ++i)
+    if (configs[i].box.dim != configs[0].box.dim)
+      throw std::runtime_error(
+          "the manifest mixes " + std::to_string(configs[0].box.dim) + "D and " +
+          std::to_string(configs[i].box.dim) + "D configurations: " + configs[0].source + " is " +
+          std::to_string(configs[0].box.dim) + "D, " + configs[i].source + " is " +
+          std::to_string(configs[i].box.dim) + "D; list the dumps of one dimension only");
   return configs;
 }
 

@@ -24,8 +24,11 @@ struct ManifestEntry {
   std::string group;
 };
 
-// Throws std::runtime_error naming the manifest and line for a missing file, a wrong header, a
-// non-numeric field, a label other than 0/1 or a duplicate (file, timestep).
+// Throws std::runtime_error naming the manifest ("m.csv: line 3: ...") for a file that cannot be
+// opened, and with the line for a wrong or missing header (the optional columns must be named
+// temperature and group, in that order), a wrong field count, an empty file name, a timestep that
+// is not an integer, a label other than 0/1, a temperature that is not a finite number or a
+// duplicate (file, timestep).
 std::vector<ManifestEntry> read_manifest(const std::string &path);
 // Writes atomically (temporary file, then rename): no half-written manifest on failure.
 void write_manifest(const std::string &path, const std::vector<ManifestEntry> &entries);
@@ -42,9 +45,14 @@ struct Configuration {
   std::size_t size() const { return type.size(); }
 };
 
-// Reads the listed frames, each file once and front to back, keeping only listed frames in memory;
-// `base` resolves relative file names. Throws std::runtime_error if
-// a listed timestep is missing from its file, and DumpError for malformed dumps.
+// Reads the listed frames, each file once and front to back (to its end: the frames after the last
+// listed one only by their headers, and a damaged tail there is not an error), keeping only listed
+// frames in memory; `base` resolves relative
+// file names. Throws std::runtime_error if a listed timestep is missing from its file, and
+// DumpError for malformed dumps and for a listed timestep that appears in two frames of its file
+// (a restarted run appended to the dump): the message names the file, both frames and lines, the
+// timestep and the fix. Throws std::runtime_error if the configurations are not all of one
+// dimension (2D and 3D dumps mixed), naming one of each.
 std::vector<Configuration> load_configurations(const std::vector<ManifestEntry> &entries,
                                                const std::string &base = "");
 

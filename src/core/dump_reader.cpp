@@ -1,16 +1,13 @@
 #include "dump_reader.h"
 
-#include <zlib.h>
+#include "byte_source.h"
+#include "text_fields.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <numeric>
 #include <string_view>
-#include <system_error>
 
 namespace mlglass {
 
@@ -18,71 +15,14 @@ namespace {
 
 // Atom indices are int throughout the core library (kNN rows, graphs).
 constexpr std::int64_t kMaxAtoms = std::numeric_limits<std::int32_t>::max();
-constexpr std::size_t kBufferSize = std::size_t(1) << 20;
-// A longer "line" is not a text dump (binary data without newlines); stop before memory runs out.
-constexpr std::size_t kMaxLineLength = std::size_t(1) << 26;
 constexpr std::size_t kReserveCap = std::size_t(1) << 20;  // a corrupt count must not allocate
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-void split(std::string_view line, std::vector<std::string_view> &out) {
-  out.clear();
-  std::size_t i = 0;
-  const std::size_t n = line.size();
-  for (;;) {
-    while (i < n && is_blank(line[i])) ++i;
-    if (i == n) return;
-    std::size_t j = i;
-    while (j < n && !is_blank(line[j])) ++j;
-    out.push_back(line.substr(i, j - i));
-    i = j;
-  }
-}
-
-bool all_blank(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), [](char c) { return is_blank(c); });
-}
-
-// from_chars has no leading '+'; other tools write one, LAMMPS never does.
-std::string_view strip_plus(std::string_view s) {
-  if (s.size() > 1 && s[0] == '+' && s[1] != '-' && s[1] != '+') s.remove_prefix(1);
-  return s;
-}
-
-// The whole token must be a number: "1.5x" and "" are not. Accepts inf and nan (callers decide).
-bool parse_double(std::string_view s, double &v) {
-  s = strip_plus(s);
-  if (s.empty()) return false;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-bool parse_int(std::string_view s, std::int64_t &v) {
-  s = strip_plus(s);
-  if (s.empty()) return false;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-// Dump text in an error message: printable, short, quoted (the bytes may be anything).
-std::string quote(std::string_view s) {
-  constexpr std::size_t kMax = 40;
-  std::string q = "'";
-  for (std::size_t i = 0; i < s.size() && i < kMax; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 32 && c < 127) {
-      q += char(c);
-    } else {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      q += hex;
-    }
-  }
-  if (s.size() > kMax) q += "...";
-  return q + "'";
-}
+using text::all_blank;
+using text::is_blank;
+using text::parse_double;
+using text::parse_int;
+using text::quote;
+using text::split;
 
 std::string missing_atoms(std::size_t have, std::size_t want) {
   return "unexpected end of file after " + std::to_string(have) + " of " + std::to_string(want) +
@@ -94,61 +34,6 @@ std::string fmt_double(double v) {
   std::snprintf(b, sizeof b, "%.17g", v);
   return b;
 }
-
-bool ends_with(const std::string &s, const std::string &suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Raw bytes of the file, plain or through zlib. read() returns false with `error` set on failure.
-class ByteSource {
- public:
-  virtual ~ByteSource() = default;
-  virtual bool read(char *buf, std::size_t n, std::size_t &got, std::string &error) = 0;
-};
-
-class PlainSource : public ByteSource {
- public:
-  explicit PlainSource(std::FILE *f) : f_(f) {}
-  ~PlainSource() override { std::fclose(f_); }
-  bool read(char *buf, std::size_t n, std::size_t &got, std::string &error) override {
-    errno = 0;
-    got = std::fread(buf, 1, n, f_);
-    if (got < n && std::ferror(f_)) {
-      error = std::string("read error: ") + (errno ? std::strerror(errno) : "unknown");
-      return false;
-    }
-    return true;
-  }
-
- private:
-  std::FILE *f_;
-};
-
-class GzSource : public ByteSource {
- public:
-  GzSource(gzFile gz, const std::string &path) : gz_(gz), path_(path) {}
-  ~GzSource() override { gzclose(gz_); }
-  bool read(char *buf, std::size_t n, std::size_t &got, std::string &error) override {
-    got = 0;
-    const int r = gzread(gz_, buf, static_cast<unsigned>(n));
-    int err = Z_OK;
-    const char *msg = gzerror(gz_, &err);
-    // A truncated stream returns its data first and reports Z_BUF_ERROR with the final 0.
-    if (r < 0 || (r == 0 && err != Z_OK)) {
-      std::string why = msg ? msg : "?";
-      if (why.compare(0, path_.size() + 2, path_ + ": ") == 0) why.erase(0, path_.size() + 2);
-      error = "corrupt or truncated gzip data (zlib: " + why + ")";
-      return false;
-    }
-    got = static_cast<std::size_t>(r);
-    return true;
-  }
-
- private:
-  gzFile gz_;
-  std::string path_;  // zlib puts it in front of its messages; ours already start with it
-};
 
 struct BoxHeader {
   PeriodicBox box;
@@ -204,28 +89,10 @@ class DumpReader::Impl {
     if (opt.dimension != 0 && opt.dimension != 2 && opt.dimension != 3)
       throw std::invalid_argument("DumpOptions::dimension must be 0 (infer), 2 or 3, got " +
                                   std::to_string(opt.dimension));
-    std::FILE *f = std::fopen(path.c_str(), "rb");
-    if (!f) throw DumpError(path, 0, -1, {}, std::string("cannot open: ") + std::strerror(errno));
-    unsigned char magic[2] = {0, 0};
-    errno = 0;
-    const std::size_t m = std::fread(magic, 1, 2, f);
-    if (m < 2 && std::ferror(f)) {  // e.g. a directory
-      const std::string why = errno ? std::strerror(errno) : "read error";
-      std::fclose(f);
-      throw DumpError(path, 0, -1, {}, "cannot read: " + why);
-    }
-    gz_ = ends_with(path, ".gz") || (m == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
-    if (gz_) {
-      std::fclose(f);
-      gzFile g = gzopen(path.c_str(), "rb");
-      if (!g) throw DumpError(path, 0, -1, {}, std::string("cannot open: ") + std::strerror(errno));
-      gzbuffer(g, 1u << 17);
-      src_ = std::make_unique<GzSource>(g, path);
-    } else {
-      std::rewind(f);
-      src_ = std::make_unique<PlainSource>(f);
-    }
-    buf_.resize(kBufferSize);
+    std::string error;
+    auto source = open_byte_source(path, gz_, error);
+    if (!source) throw DumpError(path, 0, -1, {}, error);
+    lines_ = std::make_unique<LineReader>(std::move(source));
   }
 
   // The public calls: once an error was thrown, the reader's position is meaningless, so every
@@ -244,6 +111,8 @@ class DumpReader::Impl {
   bool read_frame(Frame *frame);  // null: skip
 
   std::int64_t frames() const { return frames_; }
+  std::optional<std::int64_t> last_timestep() const { return prev_timestep_; }
+  std::int64_t last_frame_line() const { return prev_first_line_; }
   int dimension() const { return dim_; }
   const std::string &path() const { return path_; }
   bool compressed() const { return gz_; }
@@ -255,6 +124,7 @@ class DumpReader::Impl {
     double time = std::numeric_limits<double>::quiet_NaN();
     BoxHeader box;
     std::int64_t atoms_line = 0;  // line of ITEM: ATOMS
+    std::int64_t first_line = 0;  // line of the frame's first ITEM:
   };
 
   [[noreturn]] void fail(std::int64_t line, const std::string &problem) const {
@@ -272,16 +142,14 @@ class DumpReader::Impl {
   std::string path_;
   DumpOptions opt_;
   bool gz_ = false;
-  std::unique_ptr<ByteSource> src_;
-  std::vector<char> buf_;
-  std::size_t pos_ = 0, end_ = 0;
-  bool eof_ = false;
+  std::unique_ptr<LineReader> lines_;
   std::int64_t line_ = 0;  // 1-based number of the last line read
 
   std::int64_t frames_ = 0;               // consumed; also the index of the frame being read
   std::optional<std::int64_t> timestep_;  // of the frame being read, once parsed
   std::int64_t prev_natoms_ = -1;         // of the last frame consumed
   std::optional<std::int64_t> prev_timestep_;
+  std::int64_t prev_first_line_ = 0;  // first line of the last frame consumed
   int dim_ = 0;
   bool dim_inferred_ = false;
   std::int64_t dim_frame_ = -1;  // frame the dimension was inferred from
@@ -297,35 +165,11 @@ class DumpReader::Impl {
 };
 
 bool DumpReader::Impl::read_line(std::string_view &line) {
-  for (;;) {
-    const char *base = buf_.data();
-    const void *nl = std::memchr(base + pos_, '\n', end_ - pos_);
-    if (nl || (eof_ && pos_ < end_)) {
-      const std::size_t stop = nl ? std::size_t(static_cast<const char *>(nl) - base) : end_;
-      line = std::string_view(base + pos_, stop - pos_);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      pos_ = nl ? stop + 1 : end_;
-      ++line_;
-      return true;
-    }
-    if (eof_) return false;
-    if (pos_ > 0) {  // keep the partial line, refill behind it
-      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
-      end_ -= pos_;
-      pos_ = 0;
-    }
-    if (end_ == buf_.size()) {
-      if (buf_.size() >= kMaxLineLength)
-        fail(line_ + 1, "line longer than " + std::to_string(kMaxLineLength >> 20) +
-                            " MiB (not a text dump?)");
-      buf_.resize(buf_.size() * 2);
-    }
-    std::size_t got = 0;
-    std::string error;
-    if (!src_->read(buf_.data() + end_, buf_.size() - end_, got, error)) fail(line_ + 1, error);
-    if (got == 0) eof_ = true;
-    end_ += got;
-  }
+  std::string error;
+  const LineReader::Status status = lines_->next(line, error);
+  line_ = lines_->number();
+  if (status == LineReader::Status::error) fail(line_ + 1, error);
+  return status == LineReader::Status::line;
 }
 
 std::string_view DumpReader::Impl::require_line(const std::string &expected) {
@@ -360,6 +204,7 @@ bool DumpReader::Impl::read_header(Header &h) {
   do {  // blank lines between frames are harmless; the file may end cleanly only here
     if (!read_line(line)) return false;
   } while (all_blank(line));
+  h.first_line = line_;
 
   split(line, tokens_);
   if (tokens_[0] != "ITEM:" && prev_natoms_ >= 0)  // the previous frame goes on
@@ -724,6 +569,7 @@ bool DumpReader::Impl::read_frame(Frame *frame) {
   }
   prev_natoms_ = h.natoms;
   prev_timestep_ = h.timestep;
+  prev_first_line_ = h.first_line;
   ++frames_;
   timestep_.reset();
   return true;
@@ -743,6 +589,12 @@ bool DumpReader::skip() {
 }
 std::int64_t DumpReader::frames_read() const {
   return impl_->frames();
+}
+std::optional<std::int64_t> DumpReader::last_timestep() const {
+  return impl_->last_timestep();
+}
+std::int64_t DumpReader::last_frame_line() const {
+  return impl_->last_frame_line();
 }
 int DumpReader::dimension() const {
   return impl_->dimension();

@@ -2,8 +2,8 @@
 // one frame at a time, atoms sorted by ID, coordinates unscaled whatever the dump wrote. What it
 // accepts and the errors it raises are described in doc/dump_format.rst.
 //
-// Used by the trainer `mlglass` (datasets, `mlglass metrics`) and by tests that compare LAMMPS
-// output with the core library. Never holds more than one frame's atoms.
+// Used by the `mlglass` program wherever it reads dumps (datasets, manifests) and by tests that
+// compare LAMMPS output with the core library. Never holds more than one frame's atoms.
 #pragma once
 
 #include <array>
@@ -106,6 +106,10 @@ class DumpReader {
   bool skip();
 
   std::int64_t frames_read() const;  // frames consumed so far by next() and skip()
+  // The timestep of the last frame consumed by next() or skip() (none before the first), and the
+  // 1-based line where that frame starts (its first ITEM: line; 0 before the first frame).
+  std::optional<std::int64_t> last_timestep() const;
+  std::int64_t last_frame_line() const;
   int dimension() const;             // 2 or 3 once known (given, or inferred), else 0
   const std::string &path() const;
   bool compressed() const;  // read through zlib

@@ -110,7 +110,7 @@ FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double 
   std::fill(s.v(), s.v() + 3 * s.size(), 0.0);
   bool flagv0 = true;
   double ecurrent = initial_energy, eprevious = initial_energy;
-  const int integrator = int(p.integrator);
+  const FireIntegrator integrator = p.integrator;
 
   auto finish = [&](StopReason reason) {
     r.reason = reason;
@@ -123,7 +123,7 @@ FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double 
     return r;
   };
 
-  if (integrator == 2) {  // leapfrog: initial half step
+  if (integrator == FireIntegrator::leapfrog) {  // initial half step
     s.energy_force();
     r.evaluations++;
     kick_from_rest(s, -0.5 * dt * s.ftm2v());
@@ -203,10 +203,10 @@ FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double 
     auto mix_velocity = [&](int i) {
       for (int d = 0; d < 3; d++) v[3 * i + d] = scale1 * v[3 * i + d] + scale2 * f[3 * i + d];
     };
-    if (integrator != 3) {
+    if (integrator != FireIntegrator::euler_explicit) {
       // semi-implicit Euler and leapfrog kick with dtv, velocity Verlet with dtv/2 and once more
       // after the new forces; (0.5 * dtv) * ftm2v as LAMMPS writes it
-      const double dtf = (integrator == 1 ? 0.5 * dtv : dtv) * s.ftm2v();
+      const double dtf = (integrator == FireIntegrator::verlet ? 0.5 * dtv : dtv) * s.ftm2v();
       for (int i = 0; i < n; i++) {
         const double dtfm = dtf / s.mass(i);
         for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
@@ -216,7 +216,7 @@ FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double 
       eprevious = ecurrent;
       ecurrent = s.energy_force();
       r.evaluations++;
-      if (integrator == 1) kick(s, dtf);
+      if (integrator == FireIntegrator::verlet) kick(s, dtf);
     } else {  // explicit Euler
       const double dtf = dtv * s.ftm2v();
       for (int i = 0; i < n; i++) {

@@ -25,68 +25,37 @@ void KNearest::offer(const Candidate &c) {
 
 KnnSearch::KnnSearch(const PeriodicBox &box, const double *x, std::size_t n,
                      const std::int64_t *ids)
-    : box_(box), x_(x), n_(n), ids_(ids) {
-  // Cells about two points each on average, but never more cells than points.
-  const double volume = box.length[0] * box.length[1] * (box.dim == 3 ? box.length[2] : 1.0);
-  const double target = std::pow(2.0 * volume / std::max<std::size_t>(n, 1), 1.0 / box.dim);
-  std::size_t ntotal = 1;
-  for (int a = 0; a < box.dim; ++a) {
-    ncell_[a] = std::max(1, static_cast<int>(box.length[a] / target));
-    ncell_[a] = std::min(ncell_[a], 1 << 20);
-    ntotal *= ncell_[a];
-    cell_len_[a] = box.length[a] / ncell_[a];
-  }
-  point_cell_.resize(n);
-  cell_start_.assign(ntotal + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double *p = x + 3 * i;
-    int c = 0;
-    for (int a = box.dim - 1; a >= 0; --a) c = c * ncell_[a] + cell_of(p, a);
-    point_cell_[i] = c;
-    ++cell_start_[c + 1];
-  }
-  for (std::size_t c = 0; c < ntotal; ++c) cell_start_[c + 1] += cell_start_[c];
-  order_.resize(n);
-  std::vector<int> fill(cell_start_.begin(), cell_start_.end() - 1);
-  for (std::size_t i = 0; i < n; ++i) order_[fill[point_cell_[i]]++] = static_cast<int>(i);
-}
-
-int KnnSearch::cell_of(const double *p, int a) const {
-  double s = (p[a] - box_.lo[a]) / cell_len_[a];
-  int c = static_cast<int>(std::floor(s));
-  if (box_.periodic[a]) {
-    c %= ncell_[a];
-    if (c < 0) c += ncell_[a];
-  } else {
-    c = std::clamp(c, 0, ncell_[a] - 1);
-  }
-  return c;
-}
+    : box_(box),
+      x_(x),
+      n_(n),
+      ids_(ids),
+      cells_(box, x, n, CellList::cells_for_density(box, n, 2.0), "knn") {}
 
 void KnnSearch::query(std::size_t i, int k, std::vector<Candidate> &out) const {
   const double *xi = x_ + 3 * i;
   const std::int64_t id_i = ids_ ? ids_[i] : static_cast<std::int64_t>(i);
   KNearest best(k, id_i);
+  const std::array<int, 3> &ncell = cells_.cells();
   std::array<int, 3> home{0, 0, 0};
-  for (int a = 0; a < box_.dim; ++a) home[a] = cell_of(xi, a);
-  double min_len = cell_len_[0];
-  for (int a = 1; a < box_.dim; ++a) min_len = std::min(min_len, cell_len_[a]);
+  for (int a = 0; a < box_.dim; ++a) home[a] = cells_.cell_along(xi[a], a);
+  double min_len = cells_.cell_length(0);
+  for (int a = 1; a < box_.dim; ++a) min_len = std::min(min_len, cells_.cell_length(a));
 
   // Offsets [lo, hi] per axis covered by ring r: +-r, limited to the cells that exist.
   auto range = [&](int a, int r, int &lo, int &hi) {
     if (a >= box_.dim) {
       lo = hi = 0;
     } else if (box_.periodic[a]) {
-      if (2 * r + 1 >= ncell_[a]) {  // saturated: every cell of this axis exactly once
-        lo = -(ncell_[a] - 1) / 2;
-        hi = lo + ncell_[a] - 1;
+      if (2 * r + 1 >= ncell[a]) {  // saturated: every cell of this axis exactly once
+        lo = -(ncell[a] - 1) / 2;
+        hi = lo + ncell[a] - 1;
       } else {
         lo = -r;
         hi = r;
       }
     } else {
       lo = std::max(-r, -home[a]);
-      hi = std::min(r, ncell_[a] - 1 - home[a]);
+      hi = std::min(r, ncell[a] - 1 - home[a]);
     }
   };
 
@@ -97,8 +66,8 @@ void KnnSearch::query(std::size_t i, int k, std::vector<Candidate> &out) const {
       range(a, r, lo[a], hi[a]);
       if (r > 0) range(a, r - 1, plo[a], phi[a]);
       if (a < box_.dim) {
-        const bool whole = box_.periodic[a] ? (2 * r + 1 >= ncell_[a])
-                                            : (lo[a] == -home[a] && hi[a] == ncell_[a] - 1 - home[a]);
+        const bool whole = box_.periodic[a] ? (2 * r + 1 >= ncell[a])
+                                            : (lo[a] == -home[a] && hi[a] == ncell[a] - 1 - home[a]);
         all_covered = all_covered && whole;
       }
     }
@@ -112,18 +81,19 @@ void KnnSearch::query(std::size_t i, int k, std::vector<Candidate> &out) const {
           int c = 0;
           for (int a = box_.dim - 1; a >= 0; --a) {
             int ca = home[a] + o[a];
-            if (box_.periodic[a]) ca = ((ca % ncell_[a]) + ncell_[a]) % ncell_[a];
-            c = c * ncell_[a] + ca;
+            if (box_.periodic[a]) ca = ((ca % ncell[a]) + ncell[a]) % ncell[a];
+            c = c * ncell[a] + ca;
           }
-          for (int s = cell_start_[c]; s < cell_start_[c + 1]; ++s) {
-            const int j = order_[s];
+          for (const int *it = cells_.begin(c), *end = cells_.end(c); it != end; ++it) {
+            const int j = *it;
             const std::int64_t id_j = ids_ ? ids_[j] : j;
             best.offer({box_.distance2(xi, x_ + 3 * j), id_j, j});
           }
         }
     if (all_covered) break;
-    // Every unvisited point is at least r cell lengths away along some axis.
-    const double reach = r * min_len;
+    // Every unvisited point is at least r cell lengths away along some axis (less a relative 1e-9
+    // for the rounding of the binning).
+    const double reach = r * min_len * (1.0 - 1e-9);
     if (best.full() && best.best().back().r2 < reach * reach) break;
   }
   out = best.best();

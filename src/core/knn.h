@@ -3,9 +3,10 @@
 // One ordering rule everywhere: a neighbour is nearer if its squared distance is smaller, and on an
 // exact tie if its id is smaller. Repeated ids (periodic images of one particle) count once, at
 // their nearest image, and a particle never neighbours itself. The LAMMPS styles apply the same rule
-// through select_k_nearest() to candidates taken from a neighbour list.
+// through KNearest to candidates taken from a neighbour list.
 #pragma once
 
+#include "cell_list.h"
 #include "periodic_box.h"
 
 #include <cstdint>
@@ -41,12 +42,14 @@ class KNearest {
   std::vector<Candidate> best_;
 };
 
-// Cell-list kNN over n points (row-major n x 3 coordinates; z ignored in 2D). O(n) to build,
-// O(k) expected per query for homogeneous densities.
+// kNN over n points (row-major n x 3 coordinates; z ignored in 2D) on a CellList of about two
+// points per cell, searched in rings of cells around the query point. O(n) to build, O(k) expected
+// per query for homogeneous densities.
 class KnnSearch {
  public:
   // ids may be null: then point i has id i. Points must lie inside the box along non-periodic axes
   // (they are clamped to the edge cells otherwise) and may lie anywhere along periodic ones.
+  // Throws std::invalid_argument like CellList (e.g. for a non-finite coordinate).
   KnnSearch(const PeriodicBox &box, const double *x, std::size_t n,
             const std::int64_t *ids = nullptr);
 
@@ -54,18 +57,14 @@ class KnnSearch {
   void query(std::size_t i, int k, std::vector<Candidate> &out) const;
 
   std::size_t size() const { return n_; }
+  const CellList &cells() const { return cells_; }
 
  private:
-  int cell_of(const double *p, int axis) const;
   PeriodicBox box_;
   const double *x_;
   std::size_t n_;
   const std::int64_t *ids_;
-  std::array<int, 3> ncell_{1, 1, 1};
-  std::array<double, 3> cell_len_{1.0, 1.0, 1.0};
-  std::vector<int> cell_start_;  // CSR: points of cell c are order_[cell_start_[c] .. cell_start_[c+1])
-  std::vector<int> order_;
-  std::vector<int> point_cell_;
+  CellList cells_;
 };
 
 // n x k neighbour indices (row i: the k nearest of point i, nearest first). Throws

@@ -60,19 +60,31 @@ TemperatureTable TemperatureTable::read(const std::string &path, int temp_col) {
   if (temp_col < 2)
     throw std::invalid_argument("temperature column must be >= 2 (column 1 is the timestep), got " +
                                 std::to_string(temp_col));
-  std::vector<std::pair<std::int64_t, double>> rows;
-  for (const auto &[step, t] : read_columns(path, 1, temp_col)) {
-    // read_columns has checked that both are finite numbers.
-    if (step != std::floor(step) || std::abs(step) > 9.0e15)
-      throw std::runtime_error(path + ": timestep " + num(step) + " (column 1) is not an integer");
-    rows.emplace_back(static_cast<std::int64_t>(step), t);
-  }
+  // read_column_rows has checked that both fields are finite numbers.
+  auto rows = read_column_rows(path, 1, temp_col);
+  const auto where = [&](long line) { return path + " line " + std::to_string(line) + ": "; };
+  for (const ColumnRow &r : rows)
+    if (r.a != std::floor(r.a) || std::abs(r.a) > 9.0e15)  // beyond 2^53 a double skips integers
+      throw std::runtime_error(where(r.line) + "timestep " + num(r.a) +
+                               " (column 1) is not an integer");
   if (rows.empty()) throw std::runtime_error(path + ": no data lines (only comments or blank lines)");
-  try {
-    return TemperatureTable(rows);
-  } catch (const std::invalid_argument &e) {
-    throw std::runtime_error(path + ": " + e.what());
+  // A timestep listed twice with different temperatures is named by its lines here; the table
+  // would only see the values.
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const ColumnRow &x, const ColumnRow &y) { return x.a < y.a; });
+  std::vector<std::pair<std::int64_t, double>> table;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0 && rows[i].a == rows[i - 1].a && rows[i].b != rows[i - 1].b) {
+      const ColumnRow &first = rows[i - 1].line < rows[i].line ? rows[i - 1] : rows[i];
+      const ColumnRow &second = rows[i - 1].line < rows[i].line ? rows[i] : rows[i - 1];
+      throw std::runtime_error(where(second.line) + "timestep " + num(second.a) +
+                               " is listed twice with different temperatures (" + num(first.b) +
+                               " on line " + std::to_string(first.line) + ", " + num(second.b) +
+                               " here)");
+    }
+    table.emplace_back(static_cast<std::int64_t>(rows[i].a), rows[i].b);
   }
+  return TemperatureTable(table);
 }
 
 std::optional<double> TemperatureTable::lookup(std::int64_t timestep) const {

@@ -34,9 +34,9 @@ class TemperatureTable {
 
   // Timesteps from column 1, T from column temp_col (1-based, >= 2) of a whitespace-separated text
   // file with '#' comments (e.g. eis.dat of `fix ave/time`: TimeStep v_Tramp ...). Throws
-  // std::runtime_error naming the file for an unreadable file, a malformed line, a timestep that is
-  // not an integer, a conflicting duplicate or a file without data lines; std::invalid_argument
-  // if temp_col < 2.
+  // std::runtime_error naming the file, and the line where there is one, for an unreadable file,
+  // a malformed line, a timestep that is not an integer (or beyond +-9e15), a conflicting
+  // duplicate or a file without data lines; std::invalid_argument if temp_col < 2.
   static TemperatureTable read(const std::string &path, int temp_col);
 
   std::optional<double> lookup(std::int64_t timestep) const;

@@ -252,6 +252,12 @@ TgFit fit_tg(const std::vector<double> &T, const std::vector<double> &E, const T
 }
 
 std::vector<std::pair<double, double>> read_columns(const std::string &path, int col_T, int col_E) {
+  std::vector<std::pair<double, double>> out;
+  for (const ColumnRow &r : read_column_rows(path, col_T, col_E)) out.emplace_back(r.a, r.b);
+  return out;
+}
+
+std::vector<ColumnRow> read_column_rows(const std::string &path, int col_T, int col_E) {
   if (col_T < 1 || col_E < 1)
     throw std::invalid_argument("read_columns: columns are 1-based, got " + std::to_string(col_T) +
                                 " and " + std::to_string(col_E));
@@ -261,7 +267,7 @@ std::vector<std::pair<double, double>> read_columns(const std::string &path, int
   if (!in) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
 
   const std::size_t need = std::size_t(std::max(col_T, col_E));
-  std::vector<std::pair<double, double>> rows;
+  std::vector<ColumnRow> rows;
   std::vector<std::string_view> fields;
   std::string line;
   long lineno = 0;
@@ -301,7 +307,7 @@ std::vector<std::pair<double, double>> read_columns(const std::string &path, int
                                std::to_string(col_T) + ", E in column " + std::to_string(col_E) + ")");
     const double t = parse(col_T);
     const double e = parse(col_E);
-    rows.emplace_back(t, e);
+    rows.push_back({t, e, lineno});
   }
   if (in.bad()) throw std::runtime_error("error reading " + path + " after line " + std::to_string(lineno));
   return rows;

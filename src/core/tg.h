@@ -86,4 +86,13 @@ TgFit fit_tg(const std::vector<double> &T, const std::vector<double> &E, const T
 // a requested field that is not a finite number; std::invalid_argument if a column is < 1.
 std::vector<std::pair<double, double>> read_columns(const std::string &path, int col_T, int col_E);
 
+// read_columns with the 1-based line number of each row (for callers that check the values
+// further and must name the line, e.g. TemperatureTable::read).
+struct ColumnRow {
+  double a = 0.0;  // column col_a
+  double b = 0.0;  // column col_b
+  long line = 0;
+};
+std::vector<ColumnRow> read_column_rows(const std::string &path, int col_a, int col_b);
+
 }  // namespace mlglass

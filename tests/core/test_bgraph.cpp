@@ -125,6 +125,7 @@ TEST(BGraph, ParsesRuleNames) {
   EXPECT_EQ(parse_link_rule("paper"), LinkRule::paper);
   EXPECT_EQ(parse_link_rule("symmetric"), LinkRule::symmetric);
   EXPECT_THROW(parse_link_rule("Paper"), std::invalid_argument);
+  for (LinkRule r : {LinkRule::paper, LinkRule::symmetric}) EXPECT_EQ(parse_link_rule(link_rule_name(r)), r);
 }
 
 }  // namespace

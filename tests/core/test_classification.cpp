@@ -3,8 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cmath>
+#include <future>
+#include <memory>
+#include <thread>
+#include <limits>
 #include <random>
 #include <stdexcept>
+#include <string>
 
 using namespace mlglass;
 
@@ -85,6 +92,66 @@ TEST(Classification, ErrorsNameTheProblem) {
   EXPECT_THROW(roc_auc({0.1, 0.2}, {0, 2}), std::invalid_argument);
   EXPECT_THROW(stratified_folds({0, 1, 0, 1}, 3, 0), std::invalid_argument);
   EXPECT_THROW(stratified_folds({0, 1}, 1, 0), std::invalid_argument);
+}
+
+// A NaN score once left roc_auc's tie loop spinning forever (NaN == NaN is false even for the same
+// element): every call runs in its own thread and must finish within 10 s (a hang fails the test
+// instead of blocking the suite; the stuck thread is then left behind, hence the detached future).
+template <class Fn>
+void expect_non_finite_rejected(Fn fn, const std::string &who, std::size_t count, std::size_t total,
+                                std::size_t first) {
+  auto task = std::make_shared<std::packaged_task<std::string()>>([fn] {
+    try {
+      fn();
+    } catch (const NonFiniteScores &e) {
+      return std::string(e.what()) + "|" + std::to_string(e.count()) + "|" +
+             std::to_string(e.total()) + "|" + std::to_string(e.first());
+    } catch (const std::exception &e) {
+      return std::string("wrong exception: ") + e.what();
+    }
+    return std::string("no exception");
+  });
+  auto result = task->get_future();
+  std::thread([task] { (*task)(); }).detach();
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << who << " did not return within 10 s";
+  const std::string got = result.get();
+  EXPECT_EQ(got.rfind(who + ": " + std::to_string(count) + " of " + std::to_string(total) +
+                          " scores are not finite",
+                      0),
+            0u)
+      << got;
+  EXPECT_NE(got.find("the model's outputs diverged"), std::string::npos) << got;
+  EXPECT_NE(got.find("|" + std::to_string(count) + "|" + std::to_string(total) + "|" +
+                     std::to_string(first)),
+            std::string::npos)
+      << got;
+}
+
+TEST(Classification, NonFiniteScoresAreRefusedPromptly) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  // all NaN: the case of a model whose weights became NaN
+  const std::vector<double> all_nan(1000, nan);
+  std::vector<int> y(1000);
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = int(i % 2);
+  expect_non_finite_rejected([=] { roc_auc(all_nan, y); }, "roc_auc", 1000, 1000, 0);
+  expect_non_finite_rejected([=] { roc_curve(all_nan, y); }, "roc_curve", 1000, 1000, 0);
+  expect_non_finite_rejected([=] { accuracy(all_nan, y); }, "accuracy", 1000, 1000, 0);
+  // a few NaN and infinities among finite scores, with ties
+  std::vector<double> some(1000);
+  for (std::size_t i = 0; i < some.size(); ++i) some[i] = double(i % 7) / 7.0;
+  some[17] = nan;
+  some[500] = inf;
+  some[999] = -inf;
+  expect_non_finite_rejected([=] { roc_auc(some, y); }, "roc_auc", 3, 1000, 17);
+  expect_non_finite_rejected([=] { roc_curve(some, y); }, "roc_curve", 3, 1000, 17);
+  expect_non_finite_rejected([=] { accuracy(some, y); }, "accuracy", 3, 1000, 17);
+  // still a std::invalid_argument for callers that catch only that
+  EXPECT_THROW(roc_auc({0.1, nan}, {0, 1}), std::invalid_argument);
+  // the finite scores alone still work
+  some[17] = some[500] = some[999] = 0.5;
+  EXPECT_NO_THROW(roc_auc(some, y));
 }
 
 }  // namespace

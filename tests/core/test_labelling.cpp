@@ -121,7 +121,11 @@ TEST(TemperatureTable, ReadErrorsNameTheFile) {
   const std::string empty = d.write("empty.dat", "# only a comment\n");
   EXPECT_TRUE(throws_containing([&] { TemperatureTable::read(empty, 2); }, "no data lines"));
   const std::string dup = d.write("dup.dat", "10 1.0\n10 2.0\n");
-  EXPECT_TRUE(throws_containing([&] { TemperatureTable::read(dup, 2); }, "dup.dat: timestep 10"));
+  EXPECT_TRUE(throws_containing([&] { TemperatureTable::read(dup, 2); },
+                                "dup.dat line 2: timestep 10 is listed twice with different "
+                                "temperatures (1 on line 1, 2 here)"));
+  EXPECT_TRUE(throws_containing([&] { TemperatureTable::read(frac, 2); },
+                                "frac.dat line 1: timestep 10.5 (column 1)"));
 }
 
 TEST(LabelRules, GlassAndLiquidRanges) {
