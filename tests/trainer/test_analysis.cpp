@@ -316,21 +316,30 @@ TEST(Provenance, ShippedModelKeepsItsOutputsAndNamesNoDirectory) {
   torch::jit::Module model;
   const auto info = load_model_file(path, model);
   EXPECT_EQ(info.parameters, 272401);
-  const auto meta = nlohmann::json::parse(info.json);
-  std::vector<std::string> strings;
-  strings_of(meta, strings);
-  for (const auto &str : strings) EXPECT_EQ(str.find('/'), std::string::npos) << str;
-  ASSERT_TRUE(meta.contains("export"));
-  EXPECT_EQ(meta["export"]["source"]["file"], "ka2d-dmpnn.pt");
-
   const GraphBatch probe = probe_batch(info);
   c10::InferenceMode inference;
   const torch::Tensor logits = run(model, BatchTensors::view(probe));
   ASSERT_EQ(logits.size(0), 3);
   // computed with the first shipped file (git show f07f412:potentials/ka2d-dmpnn.pt)
-  const float want[3] = {0.0f, 0.0f, 0.0f};
-  for (int i = 0; i < 3; ++i) {
-    std::printf("shipped model, probe graph %d: logit %a\n", i, double(logits[i].item<float>()));
-    EXPECT_EQ(logits[i].item<float>(), want[i]) << "graph " << i;
+  const float want[3] = {-0x1.714afap+4f, -0x1.f55268p+4f, -0x1.87ce54p+4f};
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(logits[i].item<float>(), want[i]) << "graph " << i;
+  // and the parameters themselves, bit for bit: SHA-256 of their bytes in the module's order
+  const std::string bytes = scratch("shipped") + "/parameters.bin";
+  {
+    std::ofstream out(bytes, std::ios::binary);
+    for (const auto &p : model.named_parameters()) {
+      const torch::Tensor t = p.value.contiguous();
+      out.write(static_cast<const char *>(t.data_ptr()), std::streamsize(t.nbytes()));
+    }
   }
+  std::printf("shipped model: parameter bytes sha256 %s\n", file_sha256(bytes).c_str());
+  EXPECT_EQ(file_sha256(bytes), "4551ebc5b9676fa1b11eb3f9cae7415c369f717e0252d5d44727ec76a097f5cd");
+  const auto meta = nlohmann::json::parse(info.json);
+  std::vector<std::string> strings;
+  strings_of(meta, strings);
+  for (const auto &str : strings) EXPECT_EQ(str.find('/'), std::string::npos) << str;
+  ASSERT_TRUE(meta.contains("export"));
+  ASSERT_TRUE(meta["export"]["source"].is_object());
+  EXPECT_EQ(meta["export"]["source"]["file"], "ka2d-dmpnn.pt");
+
 }
