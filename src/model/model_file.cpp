@@ -168,7 +168,7 @@ ModelMetadata parse_model_metadata(const std::string &json_text, const std::stri
     const Reader im = r.sub("image");
     m.image.size = im.get<int>("size");
     m.image.diameters = im.get<std::vector<double>>("diameters");
-    // (render.h's validate() is not called: LAMMPS links the model files without the renderer)
+    // (not render.h's validate(): this file is built into LAMMPS, which needs no renderer)
     if (m.image.size < 1)
       throw std::runtime_error(where + "key 'image.size' is " + std::to_string(m.image.size) +
                                " (expected >= 1)");
@@ -252,7 +252,7 @@ void check_against_module(ModelMetadata &m, const torch::jit::Module &module) {
       m.dropout = c.dropout;
       m.readout = readout;
     } else {
-      // the attributes of cnn.h's CNN, read here so LAMMPS links without the CNN code
+      // the attributes of cnn.h's CNN, read here: this file is built into LAMMPS, the CNN is not
       for (const char *name : {"image_size", "channels", "dropout"})
         if (!module.hasattr(name))
           throw std::runtime_error(std::string("not an ML-GLASS CNN: no attribute '") + name + "'");
