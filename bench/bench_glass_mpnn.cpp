@@ -71,7 +71,7 @@ double seconds_per_evaluation(LAMMPS *lmp, int repeats) {
 
 // The benchmark's batch: 32 windows of a random 4320-particle box (seed 5, the same in every
 // process), as the compute would cut them.
-std::vector<mlglass::Graph> benchmark_graphs(const mlglass::ModelInfo &info) {
+std::vector<mlglass::Graph> benchmark_graphs(const mlglass::ModelMetadata &info) {
   std::mt19937_64 rng(5);
   const double side = std::sqrt(4320 / 1.2);
   const mlglass::PeriodicBox box = mlglass::PeriodicBox::square(side, 2);

@@ -26,10 +26,12 @@ set(MLGLASS_CORE_SOURCES
   render.cpp
 )
 
-# The model: the D-MPNN (TorchScript) and the window classifier that compute glass/mpnn runs.
+# The model: the D-MPNN (TorchScript), the model file format (metadata) and the window classifier
+# that compute glass/mpnn runs.
 set(MLGLASS_MODEL_SOURCES
   block_cache.cpp
   dmpnn.cpp
+  model_file.cpp
   glass_classifier.cpp
 )
 

@@ -2,8 +2,9 @@
 # Regenerates potentials/ka2d-dmpnn.pt from scratch: cooling runs of this project's own example
 # (2D Kob-Andersen, N = 4320, the fast ramp, several seeds), a labelled manifest, mlglass train,
 # and the held-out evaluation quoted in potentials/ka2d-dmpnn.md.
-#   tools/make-shipped-model.sh [data|dataset|train|eval|all]     (default all)
-# (dataset = trainset + testset)
+#   tools/make-shipped-model.sh [data|dataset|train|eval|all|reexport]     (default all)
+# (dataset = trainset + testset; reexport = export the shipped model again, e.g. to renew its
+# provenance record: weights and outputs unchanged, the old record kept as export.previous)
 # Data go to data/ka2d/ (ignored by git, ~15 MB per seed); nothing is downloaded.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -66,6 +67,13 @@ if [ "$stage" = train ] || [ "$stage" = all ]; then
     --out "$DATA/model" --k 2 --window 12 --window-units distance --hidden 300 --depth 3 --batch 25 --epochs 150 \
     --warmup 5 --val-windows 8 --seed 1 --threads "${THREADS:-1}" --quiet
   "$MLGLASS" export "$DATA/model/best.pt" "$MODEL_OUT"   # checked, with an export record
+fi
+
+if [ "$stage" = reexport ]; then
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  cp "$MODEL_OUT" "$tmp/$(basename "$MODEL_OUT")"   # export refuses to overwrite its input
+  "$MLGLASS" export "$tmp/$(basename "$MODEL_OUT")" "$MODEL_OUT"
 fi
 
 # held-out AUC per temperature pair, with the tiling the LAMMPS compute uses (25 windows a frame)

@@ -1,6 +1,7 @@
 #include "attention_command.h"
 
 #include "attention.h"
+#include "command_error.h"
 #include "dataset.h"
 #include "plot_script.h"
 
@@ -40,66 +41,56 @@ CLI::App *add_attention_command(CLI::App &app, AttentionArgs &a) {
 }
 
 int run_attention_command(const AttentionArgs &a) {
-  auto fail = [](const std::string &msg, int code) {
-    std::cerr << "mlglass attention: error: " << msg << "\n";
-    return code;
-  };
-  try {
-    at::set_num_threads(a.threads);
-    AttentionOptions o;
-    o.windows = a.windows;
-    o.whole = a.whole;
-    o.window = a.window;
-    o.seed = a.seed;
-    o.btype = a.btype;
-    if (a.quantile >= 0) {
-      if (!(a.quantile > 0 && a.quantile < 1)) return fail("--quantile must lie in (0, 1)", 2);
-      o.rule = {HighAttentionRule::Kind::quantile, a.quantile};
-    } else {
-      o.rule = {HighAttentionRule::Kind::mean_multiple, a.threshold};
-    }
-    auto [model, meta] = load_model(a.model);
-    const ModelInfo info = inspect_model(model, meta, a.model);
-    if (!info.config.attention)
-      return fail(a.model + ": this model was trained without attention, it has no attention "
-                  "weights (train one with mlglass train --attention)", 1);
-    const auto configs = load_configurations(read_manifest(a.manifest), directory_of(a.manifest));
-    if (configs.empty()) return fail(a.manifest + ": no configurations", 1);
-    const auto windows = analyse_attention(model, info, configs, o);
-    nlohmann::json run_info = {{"program", "mlglass attention"},
-                               {"version", MLGLASS_VERSION},
-                               {"model", a.model},
-                               {"manifest", a.manifest},
-                               {"configurations", configs.size()},
-                               {"windows_per_configuration", a.whole ? 1 : a.windows},
-                               {"whole", a.whole},
-                               {"seed", a.seed}};
-    const auto summary = write_attention(a.out, windows, configs, o, run_info);
-    std::cout << "windows " << windows.size() << " (" << configs.size() << " configurations)\n"
-              << "high attention: " << o.rule.describe() << "\n";
-    for (const char *label : {"glass", "liquid"}) {
-      const auto &s = summary["by_label"][label];
-      std::cout << label << ": " << s["windows"].get<std::size_t>() << " windows";
-      if (s["windows"].get<std::size_t>() > 0)
-        for (const char *m : {"components", "bb_links", "isolated_a", "high_edges"})
-          std::cout << ", " << m << " " << s[m]["mean"].get<double>();
-      std::cout << "\n";
-    }
-    std::cout << "wrote " << a.out << "/{edges,particles,windows,summary}.csv, summary.json\n";
-    if (!a.no_plot) {
-      const std::string png = a.png.empty() ? a.out + "/attention.png" : a.png;
-      const std::string why = run_plot_script("plot_attention.py", {a.out, png});
-      if (why.empty())
-        std::cout << "wrote " << png << "\n";
-      else
-        std::cerr << "mlglass attention: warning: no plot: " << why << "\n";
-    }
-    return 0;
-  } catch (const std::invalid_argument &e) {
-    return fail(e.what(), 2);
-  } catch (const std::exception &e) {
-    return fail(e.what(), 1);
+  at::set_num_threads(a.threads);
+  AttentionOptions o;
+  o.windows = a.windows;
+  o.whole = a.whole;
+  o.window = a.window;
+  o.seed = a.seed;
+  o.btype = a.btype;
+  if (a.quantile >= 0) {
+    if (!(a.quantile > 0 && a.quantile < 1)) throw CommandError(2, "--quantile must lie in (0, 1)");
+    o.rule = {HighAttentionRule::Kind::quantile, a.quantile};
+  } else {
+    o.rule = {HighAttentionRule::Kind::mean_multiple, a.threshold};
   }
+  torch::jit::Module model;
+  const ModelMetadata info = load_model_file(a.model, model);
+  if (info.architecture != ModelArchitecture::dmpnn || !info.attention)
+    throw CommandError(1, a.model + ": this model was trained without attention, it has no "
+                       "attention weights (train one with mlglass train --attention)");
+  const auto configs = load_configurations(read_manifest(a.manifest), directory_of(a.manifest));
+  if (configs.empty()) throw CommandError(1, a.manifest + ": no configurations");
+  const auto windows = analyse_attention(model, info, configs, o);
+  nlohmann::json run_info = {{"program", "mlglass attention"},
+                             {"version", MLGLASS_VERSION},
+                             {"model", a.model},
+                             {"manifest", a.manifest},
+                             {"configurations", configs.size()},
+                             {"windows_per_configuration", a.whole ? 1 : a.windows},
+                             {"whole", a.whole},
+                             {"seed", a.seed}};
+  const auto summary = write_attention(a.out, windows, configs, o, run_info);
+  std::cout << "windows " << windows.size() << " (" << configs.size() << " configurations)\n"
+            << "high attention: " << o.rule.describe() << "\n";
+  for (const char *label : {"glass", "liquid"}) {
+    const auto &s = summary["by_label"][label];
+    std::cout << label << ": " << s["windows"].get<std::size_t>() << " windows";
+    if (s["windows"].get<std::size_t>() > 0)
+      for (const char *m : {"components", "bb_links", "isolated_a", "high_edges"})
+        std::cout << ", " << m << " " << s[m]["mean"].get<double>();
+    std::cout << "\n";
+  }
+  std::cout << "wrote " << a.out << "/{edges,particles,windows,summary}.csv, summary.json\n";
+  if (!a.no_plot) {
+    const std::string png = a.png.empty() ? a.out + "/attention.png" : a.png;
+    const std::string why = run_plot_script("plot_attention.py", {a.out, png});
+    if (why.empty())
+      std::cout << "wrote " << png << "\n";
+    else
+      std::cerr << "mlglass attention: warning: no plot: " << why << "\n";
+  }
+  return 0;
 }
 
 }  // namespace mlglass::cli

@@ -1,5 +1,5 @@
 // `mlglass attention`: attention weights and high-attention graph metrics of an attention D-MPNN
-// on the windows of a manifest's configurations (src/cli/attention.h), with a Figure-8 style plot.
+// on the windows of a manifest's configurations (src/analysis/attention.h), with a Figure-8 style plot.
 #pragma once
 
 #include <cstdint>

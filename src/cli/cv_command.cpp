@@ -1,5 +1,6 @@
 #include "cv_command.h"
 
+#include "command_error.h"
 #include "dataset.h"
 
 #include <CLI/CLI.hpp>
@@ -24,17 +25,15 @@ void add_common(CLI::App &c, TrainArgs &a, int &test_windows, const std::string 
   c.add_flag("--resume", a.options.resume, "skip finished folds, continue interrupted ones");
 }
 
-// Loads the manifest and checks atom types; returns 0 or the exit code of a failure.
-int load(const TrainArgs &a, const std::string &who, std::vector<Configuration> &configs) {
-  configs = load_configurations(read_manifest(a.manifest), directory_of(a.manifest));
+// Loads the manifest and checks atom types.
+std::vector<Configuration> load(const TrainArgs &a) {
+  auto configs = load_configurations(read_manifest(a.manifest), directory_of(a.manifest));
   for (const auto &c : configs)
     for (int t : c.type)
-      if (t < 1 || t > a.options.graph.ntypes) {
-        std::cerr << who << ": error: " << c.source << ": atom type " << t << " outside 1.."
-                  << a.options.graph.ntypes << " (--ntypes)\n";
-        return 1;
-      }
-  return 0;
+      if (t < 1 || t > a.options.graph.ntypes)
+        throw CommandError(1, c.source + ": atom type " + std::to_string(t) + " outside 1.." +
+                                  std::to_string(a.options.graph.ntypes) + " (--ntypes)");
+  return configs;
 }
 
 std::function<void(const std::string &)> logger(const std::string &who) {
@@ -54,36 +53,27 @@ CLI::App *add_cv_command(CLI::App &app, CvArgs &a) {
 
 int run_cv_command(CvArgs &a) {
   const std::string who = "mlglass cv";
-  try {
-    at::set_num_threads(a.train.threads);
-    finish_training_options(a.train);
-    std::vector<Configuration> configs;
-    if (int rc = load(a.train, who, configs)) return rc;
-    CvOptions o;
-    o.train = a.train.options;
-    o.out_dir = a.train.out;
-    o.folds = a.folds;
-    o.test_windows = a.test_windows;
-    o.val_fraction = a.train.val_fraction;
-    o.resume = a.train.options.resume;
-    o.log = logger(who);
-    const auto r = run_cv(configs, o);
-    std::cout << "fold  AUC     accuracy  (validation AUC, epoch)\n";
-    for (const auto &f : r.folds)
-      std::cout << f.fold << "     " << f.auc << "  " << f.accuracy << "  (" << f.best_val_auc
-                << ", " << f.best_epoch << ")\n";
-    std::cout << "AUC " << r.mean_auc << " +- " << r.std_auc << "\naccuracy " << r.mean_accuracy
-              << " +- " << r.std_accuracy << "\n"
-              << (r.grouped ? "folds keep groups together\n" : "")
-              << "report: " << o.out_dir << "/cv.json\n";
-    return 0;
-  } catch (const std::invalid_argument &e) {
-    std::cerr << who << ": error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception &e) {
-    std::cerr << who << ": error: " << e.what() << "\n";
-    return 1;
-  }
+  at::set_num_threads(a.train.threads);
+  finish_training_options(a.train);
+  const std::vector<Configuration> configs = load(a.train);
+  CvOptions o;
+  o.train = a.train.options;
+  o.out_dir = a.train.out;
+  o.folds = a.folds;
+  o.test_windows = a.test_windows;
+  o.val_fraction = a.train.val_fraction;
+  o.resume = a.train.options.resume;
+  o.log = logger(who);
+  const auto r = run_cv(configs, o);
+  std::cout << "fold  AUC     accuracy  (validation AUC, epoch)\n";
+  for (const auto &f : r.folds)
+    std::cout << f.fold << "     " << f.auc << "  " << f.accuracy << "  (" << f.best_val_auc
+              << ", " << f.best_epoch << ")\n";
+  std::cout << "AUC " << r.mean_auc << " +- " << r.std_auc << "\naccuracy " << r.mean_accuracy
+            << " +- " << r.std_accuracy << "\n"
+            << (r.grouped ? "folds keep groups together\n" : "")
+            << "report: " << o.out_dir << "/cv.json\n";
+  return 0;
 }
 
 CLI::App *add_hyperopt_command(CLI::App &app, HyperoptArgs &a) {
@@ -107,43 +97,34 @@ CLI::App *add_hyperopt_command(CLI::App &app, HyperoptArgs &a) {
 
 int run_hyperopt_command(HyperoptArgs &a) {
   const std::string who = "mlglass hyperopt";
-  try {
-    at::set_num_threads(a.train.threads);
-    finish_training_options(a.train);
-    std::vector<Configuration> configs;
-    if (int rc = load(a.train, who, configs)) return rc;
-    HyperoptOptions o;
-    o.base = a.train.options;
-    o.space = a.space;
-    if (a.hidden_max > 0) {
-      o.space.hidden_max = a.hidden_max;
-      if (o.space.hidden_min > a.hidden_max) o.space.hidden_min = a.hidden_max;
-    }
-    o.out_dir = a.train.out;
-    o.trials = a.trials;
-    o.outer_folds = a.outer_folds;
-    o.test_windows = a.test_windows;
-    o.val_fraction = a.train.val_fraction;
-    o.resume = a.train.options.resume;
-    o.log = logger(who);
-    const auto r = run_hyperopt(configs, o);
-    std::cout << "fold  AUC     accuracy  chosen (k window hidden depth dropout ffn batch)\n";
-    for (const auto &f : r.folds) {
-      const auto &h = f.chosen;
-      std::cout << f.result.fold << "     " << f.result.auc << "  " << f.result.accuracy << "  "
-                << h.k << ' ' << h.window << ' ' << h.hidden << ' ' << h.depth << ' '
-                << h.dropout << ' ' << h.ffn_layers << ' ' << h.batch << "\n";
-    }
-    std::cout << "AUC " << r.mean_auc << " +- " << r.std_auc << "\naccuracy " << r.mean_accuracy
-              << " +- " << r.std_accuracy << "\nreport: " << o.out_dir << "/hyperopt.json\n";
-    return 0;
-  } catch (const std::invalid_argument &e) {
-    std::cerr << who << ": error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception &e) {
-    std::cerr << who << ": error: " << e.what() << "\n";
-    return 1;
+  at::set_num_threads(a.train.threads);
+  finish_training_options(a.train);
+  const std::vector<Configuration> configs = load(a.train);
+  HyperoptOptions o;
+  o.base = a.train.options;
+  o.space = a.space;
+  if (a.hidden_max > 0) {
+    o.space.hidden_max = a.hidden_max;
+    if (o.space.hidden_min > a.hidden_max) o.space.hidden_min = a.hidden_max;
   }
+  o.out_dir = a.train.out;
+  o.trials = a.trials;
+  o.outer_folds = a.outer_folds;
+  o.test_windows = a.test_windows;
+  o.val_fraction = a.train.val_fraction;
+  o.resume = a.train.options.resume;
+  o.log = logger(who);
+  const auto r = run_hyperopt(configs, o);
+  std::cout << "fold  AUC     accuracy  chosen (k window hidden depth dropout ffn batch)\n";
+  for (const auto &f : r.folds) {
+    const auto &h = f.chosen;
+    std::cout << f.result.fold << "     " << f.result.auc << "  " << f.result.accuracy << "  "
+              << h.k << ' ' << h.window << ' ' << h.hidden << ' ' << h.depth << ' '
+              << h.dropout << ' ' << h.ffn_layers << ' ' << h.batch << "\n";
+  }
+  std::cout << "AUC " << r.mean_auc << " +- " << r.std_auc << "\naccuracy " << r.mean_accuracy
+            << " +- " << r.std_accuracy << "\nreport: " << o.out_dir << "/hyperopt.json\n";
+  return 0;
 }
 
 }  // namespace mlglass::cli

@@ -1,5 +1,5 @@
 // `mlglass cv` (stratified, group-aware k-fold cross-validation of the trainer) and `mlglass
-// hyperopt` (nested cross-validation with random search over the Table 2 space): src/cli/cv.h.
+// hyperopt` (nested cross-validation with random search over the Table 2 space): src/trainer/cv.h.
 #pragma once
 
 #include "cv.h"

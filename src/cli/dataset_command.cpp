@@ -1,5 +1,7 @@
 #include "dataset_command.h"
 
+#include "command_error.h"
+
 #include "dataset.h"
 #include "dump_reader.h"
 #include "labelling.h"
@@ -21,10 +23,7 @@ namespace {
 
 constexpr const char *kWho = "mlglass dataset";
 
-struct Failure : std::runtime_error {
-  int code;
-  Failure(int exit_code, const std::string &msg) : std::runtime_error(msg), code(exit_code) {}
-};
+using Failure = CommandError;  // a failed step of the command, with its exit code
 
 std::string num(double v) {
   char buf[64];
@@ -231,17 +230,6 @@ CLI::App *add_dataset_command(CLI::App &app, DatasetArgs &a) {
   return ds;
 }
 
-int run_dataset(const DatasetArgs &args) {
-  try {
-    return run(args);
-  } catch (const Failure &e) {
-    std::cerr << kWho << ": error: " << e.what() << "\n";
-    if (e.code == 2) std::cerr << "Run 'mlglass dataset --help' for usage.\n";
-    return e.code;
-  } catch (const std::exception &e) {
-    std::cerr << kWho << ": error: " << e.what() << "\n";
-    return 1;
-  }
-}
+int run_dataset(const DatasetArgs &args) { return run(args); }
 
 }  // namespace mlglass::cli

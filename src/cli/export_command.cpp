@@ -4,7 +4,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <torch/script.h>
+
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace mlglass::cli {
 
@@ -19,21 +23,19 @@ CLI::App *add_export_command(CLI::App &app, ExportArgs &a) {
 }
 
 int run_export(const ExportArgs &a) {
-  try {
-    const auto r = export_model(a.model, a.out, a.metadata_only);
-    print_model_summary(std::cout, a.model, r.info);
-    if (a.metadata_only) {
-      std::cout << "wrote metadata " << a.out << "\n";
-    } else {
-      std::cout << "checked: " << a.out << " loads back and gives identical logits"
-                << (r.checked_attention ? " and attention weights" : "") << " on " << r.probe_graphs
-                << " probe graphs\nwrote " << a.out << "\n";
-    }
-    return 0;
-  } catch (const std::exception &e) {
-    std::cerr << "mlglass export: error: " << e.what() << "\n";
-    return 1;
+  // the provenance record keeps the command without directories (model_tools.h)
+  std::vector<std::string> command = {"mlglass", "export", a.model, a.out};
+  if (a.metadata_only) command.push_back("--metadata-only");
+  const auto r = export_model(a.model, a.out, a.metadata_only, command);
+  print_model_summary(std::cout, r.info);
+  if (a.metadata_only) {
+    std::cout << "wrote metadata " << a.out << "\n";
+  } else {
+    std::cout << "checked: " << a.out << " loads back and gives identical logits"
+              << (r.checked_attention ? " and attention weights" : "") << " on " << r.probe_graphs
+              << " probe graphs\nwrote " << a.out << "\n";
   }
+  return 0;
 }
 
 CLI::App *add_info_command(CLI::App &app, InfoArgs &a) {
@@ -44,18 +46,13 @@ CLI::App *add_info_command(CLI::App &app, InfoArgs &a) {
 }
 
 int run_info(const InfoArgs &a) {
-  try {
-    auto [model, meta] = load_model(a.model);
-    const auto info = inspect_model(model, meta, a.model);
-    if (a.json)
-      std::cout << meta << "\n";
-    else
-      print_model_summary(std::cout, a.model, info);
-    return 0;
-  } catch (const std::exception &e) {
-    std::cerr << "mlglass info: error: " << e.what() << "\n";
-    return 1;
-  }
+  torch::jit::Module model;
+  const ModelMetadata meta = load_model_file(a.model, model);
+  if (a.json)
+    std::cout << meta.json << "\n";
+  else
+    print_model_summary(std::cout, meta);
+  return 0;
 }
 
 }  // namespace mlglass::cli

@@ -1,7 +1,8 @@
 // `mlglass`: the ML-GLASS command-line program, one binary with a subcommand per analysis.
 // Exit codes are shared by all subcommands: 0 success, 1 bad data or failed output, 2 bad usage.
-#include "cv_command.h"
 #include "attention_command.h"
+#include "command_error.h"
+#include "cv_command.h"
 #include "dataset_command.h"
 #include "export_command.h"
 #include "metrics_command.h"
@@ -13,21 +14,47 @@
 
 #include <functional>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace {
 
 // One subcommand: its CLI11 node and what runs it. The registrations below are the only list of
-// subcommands; the unknown-subcommand message, error prefixes and dispatch all read this table.
+// subcommands; the unknown-subcommand message, error prefixes, dispatch and the mapping of
+// failures to exit codes all read this table.
 struct Subcommand {
   CLI::App *app;
   std::function<int()> run;
+  // std::invalid_argument from the libraries means bad options (exit 2) for the training and
+  // analysis subcommands; for the others it is bad data like any other failure (exit 1).
+  bool invalid_argument_is_usage = false;
 };
 
 template <class Args, class Add, class Run>
-Subcommand subcommand(CLI::App &app, Args &args, Add add, Run run) {
-  return {add(app, args), [&args, run] { return run(args); }};
+Subcommand subcommand(CLI::App &app, Args &args, Add add, Run run, bool invalid_argument_is_usage) {
+  return {add(app, args), [&args, run] { return run(args); }, invalid_argument_is_usage};
+}
+
+// Runs a subcommand: every failure of every subcommand is reported here, in one form.
+int run_reporting(const Subcommand &c) {
+  const std::string who = "mlglass " + c.app->get_name();
+  int code = 1;
+  std::string what;
+  try {
+    return c.run();
+  } catch (const mlglass::cli::CommandError &e) {
+    code = e.code;
+    what = e.what();
+  } catch (const std::invalid_argument &e) {
+    code = c.invalid_argument_is_usage ? 2 : 1;
+    what = e.what();
+  } catch (const std::exception &e) {  // bad data, failed output, std::bad_alloc, filesystem
+    what = e.what();
+  }
+  std::cerr << who << ": error: " << what << "\n";
+  if (code == 2) std::cerr << "Run '" << who << " --help' for usage.\n";
+  return code;
 }
 
 }  // namespace
@@ -49,17 +76,18 @@ int main(int argc, char **argv) {
   cli::InfoArgs info;
   cli::AttentionArgs attention;
   cli::MetricsArgs metrics;
+  constexpr bool usage = true;  // std::invalid_argument -> exit 2
   const std::vector<Subcommand> commands = {
-      subcommand(app, tg, cli::add_tg_command, cli::run_tg),
-      subcommand(app, train, cli::add_train_command, cli::run_train),
-      subcommand(app, eval, cli::add_eval_command, cli::run_eval),
-      subcommand(app, dataset, cli::add_dataset_command, cli::run_dataset),
-      subcommand(app, cv, cli::add_cv_command, cli::run_cv_command),
-      subcommand(app, hyperopt, cli::add_hyperopt_command, cli::run_hyperopt_command),
-      subcommand(app, export_args, cli::add_export_command, cli::run_export),
-      subcommand(app, info, cli::add_info_command, cli::run_info),
-      subcommand(app, attention, cli::add_attention_command, cli::run_attention_command),
-      subcommand(app, metrics, cli::add_metrics_command, cli::run_metrics),
+      subcommand(app, tg, cli::add_tg_command, cli::run_tg, !usage),
+      subcommand(app, train, cli::add_train_command, cli::run_train, usage),
+      subcommand(app, eval, cli::add_eval_command, cli::run_eval, !usage),
+      subcommand(app, dataset, cli::add_dataset_command, cli::run_dataset, !usage),
+      subcommand(app, cv, cli::add_cv_command, cli::run_cv_command, usage),
+      subcommand(app, hyperopt, cli::add_hyperopt_command, cli::run_hyperopt_command, usage),
+      subcommand(app, export_args, cli::add_export_command, cli::run_export, !usage),
+      subcommand(app, info, cli::add_info_command, cli::run_info, !usage),
+      subcommand(app, attention, cli::add_attention_command, cli::run_attention_command, usage),
+      subcommand(app, metrics, cli::add_metrics_command, cli::run_metrics, !usage),
   };
 
   // CLI11 would answer "A subcommand is required" for a misspelt one: name it instead.
@@ -88,6 +116,6 @@ int main(int argc, char **argv) {
     return 2;
   }
   for (const auto &c : commands)
-    if (c.app->parsed()) return c.run();
+    if (c.app->parsed()) return run_reporting(c);
   return 2;  // unreachable: require_subcommand(1)
 }

@@ -1,6 +1,7 @@
 #include "metrics_command.h"
 
 #include "atomic_file.h"
+#include "command_error.h"
 #include "dump_reader.h"
 #include "labelling.h"
 #include "plot_script.h"
@@ -22,12 +23,9 @@ namespace mlglass::cli {
 
 namespace {
 
-constexpr const char *kWho = "mlglass metrics";
+constexpr const char *kWho = "mlglass metrics";  // the JSON's program
 
-struct Failure : std::runtime_error {
-  int code;
-  Failure(int exit_code, const std::string &msg) : std::runtime_error(msg), code(exit_code) {}
-};
+using Failure = CommandError;  // a failed step of the command, with its exit code
 
 std::string num(double v, int precision = 6) {
   char buf[64];
@@ -328,17 +326,8 @@ CLI::App *add_metrics_command(CLI::App &app, MetricsArgs &a) {
 }
 
 int run_metrics(const MetricsArgs &args) {
-  try {
-    if (!args.plot.empty() && !args.tg) throw Failure(2, "--plot draws the kink fit: give --tg");
-    return run(args);
-  } catch (const Failure &e) {
-    std::cerr << kWho << ": error: " << e.what() << "\n";
-    if (e.code == 2) std::cerr << "Run 'mlglass metrics --help' for usage.\n";
-    return e.code;
-  } catch (const std::exception &e) {
-    std::cerr << kWho << ": error: " << e.what() << "\n";
-    return 1;
-  }
+  if (!args.plot.empty() && !args.tg) throw Failure(2, "--plot draws the kink fit: give --tg");
+  return run(args);
 }
 
 }  // namespace mlglass::cli

@@ -1,5 +1,7 @@
 #include "tg_command.h"
 
+#include "command_error.h"
+
 #include "tg.h"
 
 #include <CLI/CLI.hpp>
@@ -29,11 +31,7 @@ namespace {
 
 constexpr const char *kWho = "mlglass tg";
 
-// A failed step of the command, with the exit code it maps to.
-struct Failure : std::runtime_error {
-  int code;
-  Failure(int exit_code, const std::string &msg) : std::runtime_error(msg), code(exit_code) {}
-};
+using Failure = CommandError;  // a failed step of the command, with its exit code
 
 std::string num(double v, int precision = 6) {
   if (std::isnan(v)) return "nan";
@@ -306,17 +304,6 @@ CLI::App *add_tg_command(CLI::App &app, TgArgs &a) {
   return tg;
 }
 
-int run_tg(const TgArgs &args) {
-  try {
-    return run(args);
-  } catch (const Failure &e) {
-    std::cerr << kWho << ": error: " << e.what() << "\n";
-    if (e.code == 2) std::cerr << "Run 'mlglass tg --help' for usage.\n";
-    return e.code;
-  } catch (const std::exception &e) {  // e.g. std::bad_alloc, filesystem errors
-    std::cerr << kWho << ": error: " << e.what() << "\n";
-    return 1;
-  }
-}
+int run_tg(const TgArgs &args) { return run(args); }
 
 }  // namespace mlglass::cli

@@ -2,6 +2,7 @@
 
 #include "atomic_file.h"
 #include "classification.h"
+#include "command_error.h"
 #include "dataset.h"
 #include "glass_classifier.h"
 #include "plot_script.h"
@@ -93,64 +94,54 @@ CLI::App *add_train_command(CLI::App &app, TrainArgs &a) {
 }
 
 int run_train(TrainArgs &a) {
-  auto fail = [](const std::string &msg, int code) {
-    std::cerr << "mlglass train: error: " << msg << "\n";
-    return code;
-  };
-  try {
-    at::set_num_threads(a.threads);
-    auto &o = a.options;
-    o.out_dir = a.out;
-    finish_training_options(a);
-    o.model_type = a.model == "cnn" ? ModelType::cnn : ModelType::dmpnn;
-    o.cnn.seed = o.seed;
-    if (a.dropout && a.dropout->count() > 0) o.cnn.dropout = o.model.dropout;
-    if (!(a.weight_decay && a.weight_decay->count() > 0))
-      o.weight_decay = o.model_type == ModelType::cnn ? 0.01 : 0.0;
-    if (o.model_type == ModelType::cnn)
-      if (const std::string why = validate(o.image, o.graph.ntypes); !why.empty())
-        return fail("--model cnn: " + why + " (--diameters, --ntypes)", 2);
+  at::set_num_threads(a.threads);
+  auto &o = a.options;
+  o.out_dir = a.out;
+  finish_training_options(a);
+  o.model_type = a.model == "cnn" ? ModelType::cnn : ModelType::dmpnn;
+  o.cnn.seed = o.seed;
+  if (a.dropout && a.dropout->count() > 0) o.cnn.dropout = o.model.dropout;
+  if (!(a.weight_decay && a.weight_decay->count() > 0))
+    o.weight_decay = o.model_type == ModelType::cnn ? 0.01 : 0.0;
+  if (o.model_type == ModelType::cnn)
+    if (const std::string why = validate(o.image, o.graph.ntypes); !why.empty())
+      throw CommandError(2, "--model cnn: " + why + " (--diameters, --ntypes)");
 
-    auto entries = read_manifest(a.manifest);
-    auto train = load_configurations(entries, directory_of(a.manifest));
-    std::vector<Configuration> val;
-    if (!a.val_manifest.empty()) {
-      val = load_configurations(read_manifest(a.val_manifest), directory_of(a.val_manifest));
-    } else {
-      std::vector<int> labels;
-      for (const auto &c : train) labels.push_back(c.label);
-      const int k = std::max(2, int(std::lround(1.0 / a.val_fraction)));
-      const auto fold = stratified_folds(labels, k, o.seed);
-      std::vector<Configuration> rest;
-      for (std::size_t i = 0; i < train.size(); ++i)
-        (fold[i] == 0 ? val : rest).push_back(std::move(train[i]));
-      train = std::move(rest);
-    }
-    for (const auto *set : {&train, &val})
-      for (const auto &c : *set)
-        for (int t : c.type)
-          if (t < 1 || t > o.graph.ntypes)
-            return fail(c.source + ": atom type " + std::to_string(t) + " outside 1.." +
-                            std::to_string(o.graph.ntypes) + " (--ntypes)", 1);
-    std::cerr << "mlglass train: " << train.size() << " training and " << val.size()
-              << " validation configurations\n";
-    const auto r = train_model(train, val, o);
-    std::cout << "best validation AUC " << r.best_val_auc << " at epoch " << r.best_epoch
-              << "\nmodel: " << r.best_model << "\nlast: " << r.last_model << "\n";
-    if (!a.no_plot) {  // a missing Python or matplotlib costs the plot, not the run
-      const std::string png = a.plot.empty() ? a.out + "/learning.png" : a.plot;
-      const std::string why = run_plot_script("plot_learning.py", {a.out + "/metrics.csv", png});
-      if (why.empty())
-        std::cout << "learning curves: " << png << "\n";
-      else
-        std::cerr << "mlglass train: warning: no learning-curve plot: " << why << "\n";
-    }
-    return 0;
-  } catch (const std::invalid_argument &e) {
-    return fail(e.what(), 2);
-  } catch (const std::exception &e) {
-    return fail(e.what(), 1);
+  auto entries = read_manifest(a.manifest);
+  auto train = load_configurations(entries, directory_of(a.manifest));
+  std::vector<Configuration> val;
+  if (!a.val_manifest.empty()) {
+    val = load_configurations(read_manifest(a.val_manifest), directory_of(a.val_manifest));
+  } else {
+    std::vector<int> labels;
+    for (const auto &c : train) labels.push_back(c.label);
+    const int k = std::max(2, int(std::lround(1.0 / a.val_fraction)));
+    const auto fold = stratified_folds(labels, k, o.seed);
+    std::vector<Configuration> rest;
+    for (std::size_t i = 0; i < train.size(); ++i)
+      (fold[i] == 0 ? val : rest).push_back(std::move(train[i]));
+    train = std::move(rest);
   }
+  for (const auto *set : {&train, &val})
+    for (const auto &c : *set)
+      for (int t : c.type)
+        if (t < 1 || t > o.graph.ntypes)
+          throw CommandError(1, c.source + ": atom type " + std::to_string(t) + " outside 1.." +
+                                    std::to_string(o.graph.ntypes) + " (--ntypes)");
+  std::cerr << "mlglass train: " << train.size() << " training and " << val.size()
+            << " validation configurations\n";
+  const auto r = train_model(train, val, o);
+  std::cout << "best validation AUC " << r.best_val_auc << " at epoch " << r.best_epoch
+            << "\nmodel: " << r.best_model << "\nlast: " << r.last_model << "\n";
+  if (!a.no_plot) {  // a missing Python or matplotlib costs the plot, not the run
+    const std::string png = a.plot.empty() ? a.out + "/learning.png" : a.plot;
+    const std::string why = run_plot_script("plot_learning.py", {a.out + "/metrics.csv", png});
+    if (why.empty())
+      std::cout << "learning curves: " << png << "\n";
+    else
+      std::cerr << "mlglass train: warning: no learning-curve plot: " << why << "\n";
+  }
+  return 0;
 }
 
 CLI::App *add_eval_command(CLI::App &app, EvalArgs &a) {
@@ -191,80 +182,81 @@ struct WindowRow {
 }  // namespace
 
 int run_eval(const EvalArgs &a) {
-  try {
-    at::set_num_threads(a.threads);
-    const auto configs = load_configurations(read_manifest(a.manifest), directory_of(a.manifest));
-    std::vector<double> p;
-    std::vector<int> y;
-    std::vector<WindowRow> rows;
-    if (a.tile) {
-      // exactly what compute glass/mpnn evaluates on the same configuration
-      GlassClassifier classifier(a.model);
-      TileOptions opts;
-      opts.window = a.window;
-      opts.stride = a.stride;
-      opts.batch = a.batch;
-      for (const auto &c : configs) {
-        const int ntypes = c.type.empty() ? 0 : *std::max_element(c.type.begin(), c.type.end());
-        try {
-          check_model_fits(classifier.info(), c.box, ntypes);
-        } catch (const std::invalid_argument &e) {
-          throw std::runtime_error(c.source + ": " + e.what());
-        }
-        const auto r = classify_tiles(classifier, c.box, c.x.data(), c.size(), c.type.data(),
-                                      c.id.data(), opts);
-        for (std::size_t w = 0; w < r.window_p.size(); ++w) {
-          p.push_back(r.window_p[w]);
-          y.push_back(c.label);
-          rows.push_back({&c, int(w) + 1, r.origins[w], r.window_size[w], r.window_p[w]});
-        }
+  at::set_num_threads(a.threads);
+  // the model first: a bad model file gives the message compute glass/mpnn gives, whatever the data
+  std::unique_ptr<GlassClassifier> tiler;  // --tile: exactly what compute glass/mpnn evaluates
+  torch::jit::Module model;
+  ModelMetadata meta;
+  if (a.tile)
+    tiler = std::make_unique<GlassClassifier>(a.model);
+  else
+    meta = load_model_file(a.model, model);  // the loader GlassClassifier uses
+  const auto configs = load_configurations(read_manifest(a.manifest), directory_of(a.manifest));
+  std::vector<double> p;
+  std::vector<int> y;
+  std::vector<WindowRow> rows;
+  if (a.tile) {
+    GlassClassifier &classifier = *tiler;
+    TileOptions opts;
+    opts.window = a.window;
+    opts.stride = a.stride;
+    opts.batch = a.batch;
+    for (const auto &c : configs) {
+      const int ntypes = c.type.empty() ? 0 : *std::max_element(c.type.begin(), c.type.end());
+      try {
+        check_model_fits(classifier.info(), c.box, ntypes);
+      } catch (const std::invalid_argument &e) {
+        throw std::runtime_error(c.source + ": " + e.what());
       }
-    } else {
-      auto [model, meta_text] = load_model(a.model);
-      // dispatches on the model's "architecture" (dmpnn or cnn)
-      p = evaluate_model(model, meta_text, configs, a.windows, a.seed, a.whole, a.window, y);
+      const auto r = classify_tiles(classifier, c.box, c.x.data(), c.size(), c.type.data(),
+                                    c.id.data(), opts);
+      for (std::size_t w = 0; w < r.window_p.size(); ++w) {
+        p.push_back(r.window_p[w]);
+        y.push_back(c.label);
+        rows.push_back({&c, int(w) + 1, r.origins[w], r.window_size[w], r.window_p[w]});
+      }
     }
-    std::cout << (a.tile ? "windows " : "samples ") << p.size() << " (" << configs.size()
-              << " configurations)\n";
-    const bool both = std::count(y.begin(), y.end(), 1) > 0 && std::count(y.begin(), y.end(), 0) > 0;
-    if (both)
-      std::cout << "AUC " << roc_auc(p, y) << "\n";
-    else
-      std::cout << "AUC undefined (one class only)\n";
-    std::cout << "accuracy " << accuracy(p, y) << "\n";
-    if (!a.probabilities_csv.empty())
-      write_atomically(a.probabilities_csv, [&](std::ostream &out) {
-        out << "source,label,temperature,window,x0,y0,z0,particles,p\n";
-        out.precision(17);
-        for (const auto &r : rows)
-          out << r.config->source << ',' << r.config->label << ',' << r.config->temperature << ','
-              << r.window << ',' << r.origin[0] << ',' << r.origin[1] << ',' << r.origin[2] << ','
-              << r.particles << ',' << r.p << '\n';
-      });
-    // --roc-png without --roc: the CSV goes to a scratch file next to the PNG
-    const std::string roc_csv = !a.roc_csv.empty() ? a.roc_csv
-                                : !a.roc_png.empty() ? a.roc_png + ".roc.csv" : "";
-    if (!roc_csv.empty()) {
-      if (!both) throw std::runtime_error("--roc and --roc-png need glass and liquid samples");
-      write_atomically(roc_csv, [&](std::ostream &out) {
-        out << "threshold,fpr,tpr\n";
-        for (const auto &pt : roc_curve(p, y)) out << pt.threshold << ',' << pt.fpr << ',' << pt.tpr << '\n';
-      });
-    }
-    if (!a.roc_png.empty()) {
-      const std::string why = run_plot_script(
-          "plot_roc.py", {roc_csv, a.roc_png, "--title",
-                          "ROC: " + a.model + " on " + a.manifest + " (" +
-                              std::to_string(p.size()) + " samples)"});
-      if (a.roc_csv.empty()) std::filesystem::remove(roc_csv);
-      if (!why.empty()) throw std::runtime_error("no ROC plot: " + why);
-      std::cout << "wrote " << a.roc_png << "\n";
-    }
-    return 0;
-  } catch (const std::exception &e) {
-    std::cerr << "mlglass eval: error: " << e.what() << "\n";
-    return 1;
+  } else {
+    // dispatches on the model's architecture (dmpnn or cnn)
+    p = evaluate_model(model, meta, configs, a.windows, a.seed, a.whole, a.window, y);
   }
+  std::cout << (a.tile ? "windows " : "samples ") << p.size() << " (" << configs.size()
+            << " configurations)\n";
+  const bool both = std::count(y.begin(), y.end(), 1) > 0 && std::count(y.begin(), y.end(), 0) > 0;
+  if (both)
+    std::cout << "AUC " << roc_auc(p, y) << "\n";
+  else
+    std::cout << "AUC undefined (one class only)\n";
+  std::cout << "accuracy " << accuracy(p, y) << "\n";
+  if (!a.probabilities_csv.empty())
+    write_atomically(a.probabilities_csv, [&](std::ostream &out) {
+      out << "source,label,temperature,window,x0,y0,z0,particles,p\n";
+      out.precision(17);
+      for (const auto &r : rows)
+        out << r.config->source << ',' << r.config->label << ',' << r.config->temperature << ','
+            << r.window << ',' << r.origin[0] << ',' << r.origin[1] << ',' << r.origin[2] << ','
+            << r.particles << ',' << r.p << '\n';
+    });
+  // --roc-png without --roc: the CSV goes to a scratch file next to the PNG
+  const std::string roc_csv = !a.roc_csv.empty() ? a.roc_csv
+                              : !a.roc_png.empty() ? a.roc_png + ".roc.csv" : "";
+  if (!roc_csv.empty()) {
+    if (!both) throw std::runtime_error("--roc and --roc-png need glass and liquid samples");
+    write_atomically(roc_csv, [&](std::ostream &out) {
+      out << "threshold,fpr,tpr\n";
+      for (const auto &pt : roc_curve(p, y)) out << pt.threshold << ',' << pt.fpr << ',' << pt.tpr << '\n';
+    });
+  }
+  if (!a.roc_png.empty()) {
+    const std::string why = run_plot_script(
+        "plot_roc.py", {roc_csv, a.roc_png, "--title",
+                        "ROC: " + a.model + " on " + a.manifest + " (" +
+                            std::to_string(p.size()) + " samples)"});
+    if (a.roc_csv.empty()) std::filesystem::remove(roc_csv);
+    if (!why.empty()) throw std::runtime_error("no ROC plot: " + why);
+    std::cout << "wrote " << a.roc_png << "\n";
+  }
+  return 0;
 }
 
 }  // namespace mlglass::cli

@@ -5,8 +5,8 @@
 // and shapes in doc/model.rst ("The CNN baseline").
 //
 // Like the D-MPNN (dmpnn.h), the model is TorchScript source compiled into a torch::jit::Module
-// from C++: save_model/load_model of dmpnn.h write and read it with its metadata JSON, whose
-// "architecture" is "cnn".
+// from C++: save_model_file/load_model_file of model_file.h write and read it with its metadata
+// JSON, whose "format" is "mlglass-cnn".
 #pragma once
 
 #include <torch/script.h>

@@ -3,9 +3,10 @@
 // background in doc/science.rst.
 //
 // The model is written once, as TorchScript source compiled into a torch::jit::Module built here
-// from C++. The trainer optimises that module's parameters, save_model() writes it with its
-// metadata, and the LAMMPS compute runs what load_model() returns: training, export and inference
-// execute the same code, and Python can torch.jit.load() the file without ML-GLASS.
+// from C++. The trainer optimises that module's parameters, save_model_file() (model_file.h) writes
+// it with its metadata, and the LAMMPS compute runs what load_model_file() returns: training,
+// export and inference execute the same code, and Python can torch.jit.load() the file without
+// ML-GLASS.
 #pragma once
 
 #include <torch/script.h>
@@ -51,8 +52,10 @@ DmpnnConfig config_of(const torch::jit::Module &model);
 // TorchScript source of the model for a config (what make_dmpnn compiles).
 std::string dmpnn_source(const DmpnnConfig &config);
 
-// Writes the model and `metadata_json` (stored verbatim as kMetadataFile) to path.tmp, then
-// renames it to path, so a kill during the write never leaves a truncated model behind.
+// The archive layer under model_file.h (use save_model_file/load_model_file there, which also
+// validate the metadata): writes the model and `metadata_json` (stored verbatim as kMetadataFile)
+// to path.tmp, then renames it to path, so a kill during the write never leaves a truncated model
+// behind.
 void save_model(const torch::jit::Module &model, const std::string &path,
                 const std::string &metadata_json);
 

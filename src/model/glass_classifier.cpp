@@ -3,75 +3,12 @@
 #include "block_cache.h"
 #include "dmpnn.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <stdexcept>
 
 namespace mlglass {
-
-ModelInfo parse_model_info(const std::string &metadata_json, const std::string &path) {
-  ModelInfo info;
-  info.path = path;
-  info.metadata = metadata_json;
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(metadata_json);
-  } catch (const nlohmann::json::exception &e) {
-    throw std::runtime_error(path + ": model metadata is not valid JSON: " + e.what());
-  }
-  const std::string where = path + ": model metadata ";
-  auto get = [&](const nlohmann::json &obj, const char *key, const std::string &prefix) {
-    if (!obj.is_object() || !obj.contains(key))
-      throw std::runtime_error(where + "has no key '" + prefix + key + "'");
-    return obj.at(key);
-  };
-  try {
-    info.format = get(j, "format", "").get<std::string>();
-    if (info.format != "mlglass-dmpnn")
-      throw std::runtime_error(where + "key 'format' is '" + info.format +
-                               "': only D-MPNN models (mlglass-dmpnn) can be run here");
-    info.graph.k = get(j, "k", "").get<int>();
-    const auto &w = get(j, "window", "");
-    info.graph.window.side = get(w, "side", "window.").get<double>();
-    info.graph.window.side_is_fraction = get(w, "side_is_fraction", "window.").get<bool>();
-    info.graph.window.periodic = get(w, "periodic", "window.").get<bool>();
-    const std::string features = get(j, "node_features", "").get<std::string>();
-    if (features == "type")
-      info.graph.features = NodeFeatures::type_onehot;
-    else if (features == "type+xy")
-      info.graph.features = NodeFeatures::type_xy;
-    else
-      throw std::runtime_error(where + "key 'node_features' has unknown value '" + features + "'");
-    info.graph.ntypes = get(j, "ntypes", "").get<int>();
-    info.dimension = get(j, "dimension", "").get<int>();
-    info.attention = get(j, "attention", "").get<bool>();
-    if (j.contains("validation_auc") && j["validation_auc"].is_number())
-      info.validation_auc = j["validation_auc"].get<double>();
-  } catch (const nlohmann::json::exception &e) {
-    throw std::runtime_error(where + "has a value of the wrong kind: " + e.what());
-  }
-  if (info.graph.k < 1 || info.graph.ntypes < 1 || (info.dimension != 2 && info.dimension != 3) ||
-      !(info.graph.window.side > 0.0))
-    throw std::runtime_error(where + "is inconsistent (k, ntypes, dimension or window side)");
-  return info;
-}
-
-void check_model_fits(const ModelInfo &info, const PeriodicBox &box, int ntypes) {
-  if (box.dim != info.dimension)
-    throw std::invalid_argument("model " + info.path + " was trained on " +
-                                std::to_string(info.dimension) + "D configurations, the system is " +
-                                std::to_string(box.dim) + "D");
-  if (ntypes > info.graph.ntypes)
-    throw std::invalid_argument("the system has " + std::to_string(ntypes) + " atom types, model " +
-                                info.path + " knows " + std::to_string(info.graph.ntypes));
-  try {
-    window_side(box, info.graph.window);
-  } catch (const std::invalid_argument &e) {
-    throw std::invalid_argument("model " + info.path + ": " + e.what());
-  }
-}
 
 struct GlassClassifier::Impl {
   torch::jit::Module model;
@@ -101,14 +38,12 @@ GlassClassifier::GlassClassifier(const std::string &path, const std::string &dev
     : impl_(std::make_unique<Impl>()) {
   use_block_cache();  // see block_cache.h: inference speed must not depend on the heap's history
   impl_->device = parse_device(device);
-  auto [model, metadata] = load_model(path, impl_->device);
-  info_ = parse_model_info(metadata, path);
-  const DmpnnConfig config = config_of(model);
-  if (config.node_dim != node_feature_dim(info_.graph.features, info_.graph.ntypes, info_.dimension))
-    throw std::runtime_error(path + ": the model takes node features of length " +
-                             std::to_string(config.node_dim) + ", its metadata implies " +
-                             std::to_string(node_feature_dim(info_.graph.features, info_.graph.ntypes,
-                                                             info_.dimension)));
+  torch::jit::Module model;
+  info_ = load_model_file(path, model);
+  if (info_.architecture != ModelArchitecture::dmpnn)
+    throw std::runtime_error(path + ": a " + architecture_name(info_.architecture) +
+                             " model: only D-MPNN models (format mlglass-dmpnn) can be run here");
+  if (impl_->device != torch::kCPU) model.to(impl_->device);
   impl_->model = std::move(model);
 }
 
@@ -151,13 +86,13 @@ std::vector<double> GlassClassifier::classify(const std::vector<const Graph *> &
   return std::vector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.size(0));
 }
 
-double tile_side(const ModelInfo &info, const PeriodicBox &box, const TileOptions &opts) {
+double tile_side(const ModelMetadata &info, const PeriodicBox &box, const TileOptions &opts) {
   WindowOptions w = info.graph.window;
   if (opts.window > 0.0) w.side = opts.window;
   return window_side(box, w);
 }
 
-std::vector<std::array<double, 3>> tile_windows(const ModelInfo &info, const PeriodicBox &box,
+std::vector<std::array<double, 3>> tile_windows(const ModelMetadata &info, const PeriodicBox &box,
                                                 const TileOptions &opts) {
   const double side = tile_side(info, box, opts);
   // a stride in box fractions is a fraction of the (square) box edge, like the window

@@ -6,6 +6,7 @@
 // keep torch out of their style headers.
 #pragma once
 
+#include "model_file.h"
 #include "periodic_box.h"
 #include "window_graph.h"
 
@@ -18,29 +19,11 @@
 
 namespace mlglass {
 
-// What a model's metadata (doc/model.rst) says about the graphs it takes and where it came from.
-struct ModelInfo {
-  std::string path;
-  std::string metadata;  // the JSON text stored in the file
-  std::string format;    // "mlglass-dmpnn"
-  GraphOptions graph;    // k, window, node features, number of types
-  int dimension = 0;     // 2 or 3
-  bool attention = false;
-  double validation_auc = NAN;
-};
-
-// Parses the metadata of the model file `path`. Throws std::runtime_error naming the file and the
-// missing or invalid key.
-ModelInfo parse_model_info(const std::string &metadata_json, const std::string &path);
-
-// Throws std::invalid_argument naming what does not fit: a box of another dimension than the
-// model's, atom types beyond the model's, or a window larger than the box.
-void check_model_fits(const ModelInfo &info, const PeriodicBox &box, int ntypes);
-
 class GlassClassifier {
  public:
-  // device: "cpu", "cuda" or "cuda:N". Throws std::runtime_error for a missing or corrupt file,
-  // a file without ML-GLASS metadata, a model this class cannot run, or an unavailable device.
+  // device: "cpu", "cuda" or "cuda:N". Loads through load_model_file (model_file.h), so a bad
+  // file gives the message `mlglass eval` gives; also throws std::runtime_error for a model that
+  // is not a D-MPNN or an unavailable device.
   explicit GlassClassifier(const std::string &path, const std::string &device = "cpu");
   ~GlassClassifier();
   GlassClassifier(const GlassClassifier &) = delete;
@@ -50,7 +33,7 @@ class GlassClassifier {
   static void set_threads(int n);
   static int cuda_device_count();
 
-  const ModelInfo &info() const { return info_; }
+  const ModelMetadata &info() const { return info_; }
   std::string device() const;
 
   // P(glass) of each graph, all evaluated as one batch, without gradients. With node_attention
@@ -62,7 +45,7 @@ class GlassClassifier {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  ModelInfo info_;
+  ModelMetadata info_;
 };
 
 // How a configuration is tiled with windows (compute glass/mpnn's keywords).
@@ -79,8 +62,8 @@ struct TileOptions {
 
 // Window side and origins (tile_origins) of a tiling; throws std::invalid_argument for a window
 // that does not fit the box.
-double tile_side(const ModelInfo &info, const PeriodicBox &box, const TileOptions &opts);
-std::vector<std::array<double, 3>> tile_windows(const ModelInfo &info, const PeriodicBox &box,
+double tile_side(const ModelMetadata &info, const PeriodicBox &box, const TileOptions &opts);
+std::vector<std::array<double, 3>> tile_windows(const ModelMetadata &info, const PeriodicBox &box,
                                                 const TileOptions &opts);
 
 struct TileResult {

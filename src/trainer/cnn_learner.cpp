@@ -3,7 +3,6 @@
 // architectures (mlglass eval).
 #include <torch/torch.h>
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <stdexcept>
 
@@ -118,35 +117,31 @@ std::unique_ptr<detail::Learner> detail::make_cnn_learner(const std::vector<Conf
   return std::make_unique<CnnLearner>(train, val, o, val_seed);
 }
 
-std::vector<double> evaluate_model(torch::jit::Module &model, const std::string &metadata_json,
+std::vector<double> evaluate_model(torch::jit::Module &model, const ModelMetadata &meta,
                                    const std::vector<Configuration> &configs, int windows,
                                    std::uint64_t seed, bool whole, double window_side,
                                    std::vector<int> &labels) {
-  const auto meta = nlohmann::json::parse(metadata_json);
-  const std::string arch = meta.value("architecture", "dmpnn");
-  WindowOptions w;
-  w.side = window_side > 0 ? window_side : meta.at("window").at("side").get<double>();
-  w.side_is_fraction = meta.at("window").at("side_is_fraction");
-  w.periodic = meta.at("window").at("periodic");
-  const int ntypes = meta.at("ntypes");
+  WindowOptions w = meta.graph.window;
+  if (window_side > 0) w.side = window_side;
+  ModelMetadata fit = meta;  // the window these samples use (none for whole configurations)
+  fit.graph.window = w;
+  for (const auto &c : configs) {
+    const int ntypes = c.type.empty() ? 0 : *std::max_element(c.type.begin(), c.type.end());
+    try {
+      check_model_fits(fit, c.box, ntypes, !whole);
+    } catch (const std::invalid_argument &e) {
+      throw std::invalid_argument(c.source + ": " + e.what());
+    }
+  }
   labels.clear();
-  if (arch == "cnn") {
-    RenderOptions image;
-    image.size = meta.at("image").at("size");
-    image.diameters = meta.at("image").at("diameters").get<std::vector<double>>();
-    check_images(configs, image, ntypes);
+  if (meta.architecture == ModelArchitecture::cnn) {
+    check_images(configs, meta.image, meta.graph.ntypes);
     const auto samples = draw_windows(configs, w, windows, seed, whole);
     for (const auto &s : samples) labels.push_back(s.label);
-    return predict_images(model, configs, samples, image);
+    return predict_images(model, configs, samples, meta.image);
   }
-  if (arch != "dmpnn")
-    throw std::runtime_error("unknown model architecture '" + arch + "' in the metadata");
-  GraphOptions g;
-  g.k = meta.at("k");
+  GraphOptions g = meta.graph;
   g.window = w;
-  g.features =
-      meta.at("node_features") == "type" ? NodeFeatures::type_onehot : NodeFeatures::type_xy;
-  g.ntypes = ntypes;
   const auto samples = make_samples(configs, g, windows, seed, whole);
   for (const auto &s : samples) labels.push_back(s.label);
   return predict(model, samples);

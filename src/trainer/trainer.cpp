@@ -1,5 +1,6 @@
 #include "trainer.h"
 
+#include "atomic_file.h"
 #include "classification.h"
 #include "learner.h"
 
@@ -65,22 +66,13 @@ std::vector<torch::Tensor> parameters_of(torch::jit::Module &model) {
   return p;
 }
 
-template <class Write>
-void write_atomically(const std::string &path, Write write) {
-  const std::string tmp = path + ".tmp";
-  write(tmp);
-  fs::rename(tmp, path);
-}
-
 void write_metrics(const std::string &path, const std::vector<EpochRecord> &history) {
-  write_atomically(path, [&](const std::string &tmp) {
-    std::ofstream out(tmp);
+  write_atomically(path, [&](std::ostream &out) {
     out << "epoch,step,lr,train_loss,val_auc,val_accuracy,seconds\n";
     out.precision(8);
     for (const auto &r : history)
       out << r.epoch << ',' << r.step << ',' << r.lr << ',' << r.train_loss << ',' << r.val_auc
           << ',' << r.val_accuracy << ',' << r.seconds << '\n';
-    if (!out.flush()) throw std::runtime_error(path + ": write failed");
   });
 }
 
@@ -111,7 +103,7 @@ struct Checkpoint {
     }
     a.write("history", h);
     a.write("torch_rng", at::detail::getDefaultCPUGenerator().get_state());
-    write_atomically(path, [&](const std::string &tmp) { a.save_to(tmp); });
+    replace_file_atomically(path, [&](const std::string &tmp) { a.save_to(tmp); });
   }
 
   void load(const std::string &path, torch::jit::Module &model, torch::optim::Adam &opt) {
@@ -285,41 +277,36 @@ std::vector<double> predict(torch::jit::Module &model, const std::vector<Sample>
 
 std::string model_metadata(const TrainOptions &o, const std::vector<Configuration> &train,
                            const std::vector<Configuration> &val, double val_auc, int epoch) {
-  nlohmann::json j;
+  // the keys a reader needs (model_file.h) ...
+  ModelMetadata m;
   const bool cnn = o.model_type == ModelType::cnn;
-  j["format"] = cnn ? "mlglass-cnn" : "mlglass-dmpnn";
-  j["format_version"] = 1;
-  j["architecture"] = model_type_name(o.model_type);
-  j["window"] = {{"side", o.graph.window.side},
-                 {"side_is_fraction", o.graph.window.side_is_fraction},
-                 {"periodic", o.graph.window.periodic},
-                 {"offsets", o.graph.window.offsets == WindowOptions::Offsets::independent
-                                 ? "independent" : "diagonal"}};
-  j["ntypes"] = o.graph.ntypes;
+  m.architecture = cnn ? ModelArchitecture::cnn : ModelArchitecture::dmpnn;
+  m.dimension = train.empty() ? 0 : train.front().box.dim;
+  m.graph = o.graph;
+  m.validation_auc = val_auc;
+  // ... and the descriptive records around them
+  nlohmann::json j;
   nlohmann::json type_map = nlohmann::json::array();
   for (int t = 1; t <= o.graph.ntypes; ++t) type_map.push_back(t);
   j["type_map"] = type_map;
-  j["dimension"] = train.empty() ? 0 : train.front().box.dim;
   if (cnn) {
+    m.image = o.image;
+    m.dropout = o.cnn.dropout;
     nlohmann::json colours = nlohmann::json::array();
     for (int t = 1; t <= o.graph.ntypes; ++t) colours.push_back(type_colour(t));
-    j["image"] = {{"size", o.image.size}, {"diameters", o.image.diameters},
-                  {"colours", colours}, {"background", {0, 0, 0}}};
+    j["image"] = {{"colours", colours}, {"background", {0, 0, 0}}};
     j["conv"] = {o.cnn.conv1, o.cnn.conv2};
     j["kernel"] = o.cnn.kernel;
     j["pool"] = o.cnn.pool;
     j["fc"] = o.cnn.fc;
-    j["dropout"] = o.cnn.dropout;
   } else {
-    j["k"] = o.graph.k;
-    j["node_features"] = o.graph.features == NodeFeatures::type_onehot ? "type" : "type+xy";
-    j["hidden"] = o.model.hidden;
-    j["depth"] = o.model.depth;
-    j["ffn_layers"] = o.model.ffn_layers;
-    j["ffn_hidden"] = o.model.ffn_hidden;
-    j["dropout"] = o.model.dropout;
-    j["attention"] = o.model.attention;
-    j["readout"] = readout_name(o.model.readout);
+    m.attention = o.model.attention;
+    m.hidden = o.model.hidden;
+    m.depth = o.model.depth;
+    m.ffn_layers = o.model.ffn_layers;
+    m.ffn_hidden = o.model.ffn_hidden;
+    m.dropout = o.model.dropout;
+    m.readout = readout_name(o.model.readout);
   }
   auto summary = [](const std::vector<Configuration> &set) {
     int glass = 0;
@@ -341,7 +328,6 @@ std::string model_metadata(const TrainOptions &o, const std::vector<Configuratio
   };
   j["training_data"] = summary(train);
   j["validation_data"] = summary(val);
-  j["validation_auc"] = val_auc;
   j["epoch"] = epoch;
   j["training"] = {{"epochs", o.epochs}, {"batch_size", o.batch_size}, {"init_lr", o.init_lr},
                    {"max_lr", o.max_lr}, {"final_lr", o.final_lr},
@@ -352,7 +338,7 @@ std::string model_metadata(const TrainOptions &o, const std::vector<Configuratio
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   j["created"] = stamp;
   j["mlglass_version"] = MLGLASS_VERSION;
-  return j.dump(2);
+  return model_metadata_json(m, j.dump());
 }
 
 TrainResult train_model(const std::vector<Configuration> &train,
@@ -433,11 +419,11 @@ TrainResult train_model(const std::vector<Configuration> &train,
 
     // models first, checkpoint last: a kill in between redoes this epoch on --resume
     const std::string meta = model_metadata(o, train, val, r.val_auc, epoch);
-    save_model(model, o.out_dir + "/last.pt", meta);
+    save_model_file(o.out_dir + "/last.pt", model, meta);
     if (r.val_auc > state.best_auc) {
       state.best_auc = r.val_auc;
       state.best_epoch = epoch;
-      save_model(model, o.out_dir + "/best.pt", meta);
+      save_model_file(o.out_dir + "/best.pt", model, meta);
     }
     state.epochs_done = epoch;
     write_metrics(o.out_dir + "/metrics.csv", state.history);

@@ -10,6 +10,7 @@
 #include "cnn.h"
 #include "dataset.h"
 #include "dmpnn.h"
+#include "model_file.h"
 #include "render.h"
 #include "window_graph.h"
 
@@ -64,13 +65,14 @@ struct TrainResult {
   std::string best_model, last_model;  // TorchScript files with metadata
 };
 
-// Trains on `train` and validates on `val` (both non-empty, both classes in `val`).
 // Keeps freed memory in the process heap instead of returning it to the system after every batch
 // (glibc mallopt: no mmap for large blocks, no trimming): a training step allocates and frees the
 // same ~100 MB of tensors each time, and the page faults of fresh mmaps cost ~3 % of the step.
 // Called by `mlglass` at start-up and by bench_train; a no-op on other C libraries.
 void keep_freed_memory();
 
+// Trains on `train` and validates on `val` (both non-empty, both classes in `val`); writes
+// options.out_dir/{best.pt,last.pt,checkpoint.pt,metrics.csv}.
 TrainResult train_model(const std::vector<Configuration> &train,
                         const std::vector<Configuration> &val, const TrainOptions &options);
 
@@ -129,16 +131,18 @@ std::vector<double> predict_images(torch::jit::Module &model,
                                    const std::vector<WindowSample> &samples,
                                    const RenderOptions &image, int batch_size = 50);
 
-// P(glass) of a loaded model of either architecture (dispatching on the metadata's
-// "architecture", absent = "dmpnn") for `windows` random windows per configuration drawn from
-// `seed`, or whole configurations, with the model's window and input definitions; window_side > 0
-// replaces the model's window side (its units). labels receives each sample's label.
-std::vector<double> evaluate_model(torch::jit::Module &model, const std::string &metadata_json,
+// P(glass) of a loaded model of either architecture (load_model_file: `meta` says which) for
+// `windows` random windows per configuration drawn from `seed`, or whole configurations, with the
+// model's window and input definitions; window_side > 0 replaces the model's window side (its
+// units). labels receives each sample's label. Throws std::invalid_argument for a configuration
+// the model cannot take (check_model_fits: dimension, atom types, window larger than the box).
+std::vector<double> evaluate_model(torch::jit::Module &model, const ModelMetadata &meta,
                                    const std::vector<Configuration> &configs, int windows,
                                    std::uint64_t seed, bool whole, double window_side,
                                    std::vector<int> &labels);
 
-// Metadata JSON stored in every saved model (keys in doc/model.rst).
+// Metadata JSON stored in every saved model (keys in doc/model.rst; model_metadata_json of
+// model_file.h with the training records).
 std::string model_metadata(const TrainOptions &options, const std::vector<Configuration> &train,
                            const std::vector<Configuration> &val, double val_auc, int epoch);
 

@@ -9,6 +9,7 @@ logits as the training output it came from.
 Usage: test_analysis_cli.py MLGLASS_EXECUTABLE WORK_DIR   (registered as ctest `cli.analysis`)
 """
 import csv
+import hashlib
 import json
 import math
 import os
@@ -167,9 +168,15 @@ def main():
           not os.path.exists(os.path.join(WORK, "deploy.pt.tmp")), "export writes OUT, no .tmp")
     rc, so, se = run("info", "deploy.pt")
     check(rc == 0 and "exported:" in so, "info shows the export record")
-    rc, so, se = run("export", "att/best.pt", "deploy.json", "--metadata-only")
+    rc, so, se = run("export", os.path.join(WORK, "att", "best.pt"), "deploy.json", "--metadata-only")
     with open(os.path.join(WORK, "deploy.json")) as f:
-        check(rc == 0 and "export" in json.load(f), "export --metadata-only writes the JSON")
+        record = json.load(f).get("export", {})
+    with open(os.path.join(WORK, "att", "best.pt"), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    check(rc == 0 and record.get("source") == {"file": "best.pt", "sha256": digest},
+          f"export --metadata-only writes the JSON with the input's name and SHA-256 ({record})")
+    check(record.get("command") == ["mlglass", "export", "best.pt", "deploy.json", "--metadata-only"],
+          f"the export record keeps the command without directories ({record.get('command')})")
     rc, so, se = run("export", "nothere.pt", "x.pt")
     check(rc == 1 and "does not exist" in se and not os.path.exists(os.path.join(WORK, "x.pt")),
           f"export of a missing model exits 1 ({se.strip()})")

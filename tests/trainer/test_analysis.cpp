@@ -1,5 +1,5 @@
-// Model export (reload check, metadata record, refusals), the high-attention rule, the attention
-// analysis and the links-based B-graph metrics it shares with compute bgraph.
+// Model export (reload check, provenance record, refusals, the shipped model), the high-attention
+// rule, the attention analysis and the links-based B-graph metrics it shares with compute bgraph.
 #include "attention.h"
 #include "model_tools.h"
 
@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -102,12 +103,16 @@ TEST(Export, ExportedFileGivesIdenticalOutputsToTheInMemoryModel) {
   EXPECT_EQ(r.probe_graphs, 3);
   EXPECT_FALSE(fs::exists(dir + "/deploy.pt.tmp"));
 
-  auto [loaded, meta_text] = load_model(dir + "/deploy.pt");
-  const auto info = inspect_model(loaded, meta_text, "deploy.pt");
-  ASSERT_TRUE(info.meta.contains("export"));
-  EXPECT_EQ(info.meta["export"]["source"], fs::absolute(dir + "/best.pt").lexically_normal().string());
-  EXPECT_EQ(info.meta["hidden"], 16);
-  EXPECT_TRUE(info.config.attention);
+  torch::jit::Module loaded;
+  const auto info = load_model_file(dir + "/deploy.pt", loaded);
+  const auto meta = nlohmann::json::parse(info.json);
+  ASSERT_TRUE(meta.contains("export"));
+  // provenance that travels: the input's file name and content hash, no directory
+  EXPECT_EQ(meta["export"]["source"]["file"], "best.pt");
+  EXPECT_EQ(meta["export"]["source"]["sha256"], file_sha256(dir + "/best.pt"));
+  EXPECT_FALSE(meta["export"].contains("previous"));
+  EXPECT_EQ(info.hidden, 16);
+  EXPECT_TRUE(info.attention);
 
   // real windows, not only the probe
   const auto samples = make_samples(configs(), options(true).graph, 3, 5);
@@ -165,7 +170,7 @@ TEST(Export, RefusesBadInputAndLeavesNoOutput) {
   auto no_k = nlohmann::json::parse(model_metadata(o, configs(), configs(), 0.5, 1));
   no_k.erase("k");
   save_model(bare, dir + "/no_k.pt", no_k.dump());
-  expect_refused(dir + "/no_k.pt", "metadata has no 'k'");
+  expect_refused(dir + "/no_k.pt", "no_k.pt: model metadata has no key 'k'");
 
   write_model(dir + "/same.pt", false);
   EXPECT_THROW(export_model(dir + "/same.pt", dir + "/same.pt"), std::runtime_error);
@@ -175,8 +180,8 @@ TEST(Attention, WeightsMetricsAndFiles) {
   at::set_num_threads(1);
   const auto dir = scratch("attention");
   write_model(dir + "/a.pt", true);
-  auto [model, meta] = load_model(dir + "/a.pt");
-  const auto info = inspect_model(model, meta, "a.pt");
+  torch::jit::Module model;
+  const auto info = load_model_file(dir + "/a.pt", model);
   const auto set = configs(6);
   AttentionOptions o;
   o.windows = 2;
@@ -227,12 +232,114 @@ TEST(Attention, WeightsMetricsAndFiles) {
 TEST(Attention, RefusesAModelWithoutAttention) {
   const auto dir = scratch("no-attention");
   write_model(dir + "/plain.pt", false);
-  auto [model, meta] = load_model(dir + "/plain.pt");
-  const auto info = inspect_model(model, meta, "plain.pt");
+  torch::jit::Module model;
+  const auto info = load_model_file(dir + "/plain.pt", model);
   try {
     analyse_attention(model, info, configs(), AttentionOptions{});
     ADD_FAILURE() << "no exception";
   } catch (const std::runtime_error &e) {
     EXPECT_NE(std::string(e.what()).find("without attention"), std::string::npos) << e.what();
   }
+}
+
+// ---- provenance -------------------------------------------------------------------------------
+
+namespace {
+
+// Every string anywhere in a JSON document.
+void strings_of(const nlohmann::json &j, std::vector<std::string> &out) {
+  if (j.is_string()) out.push_back(j.get<std::string>());
+  if (j.is_object() || j.is_array())
+    for (const auto &v : j) strings_of(v, out);
+}
+
+}  // namespace
+
+TEST(Provenance, Sha256OfKnownInputs) {
+  const auto dir = scratch("sha");
+  std::ofstream(dir + "/abc", std::ios::binary) << "abc";
+  std::ofstream(dir + "/empty", std::ios::binary).flush();
+  // FIPS 180-2 test vectors
+  EXPECT_EQ(file_sha256(dir + "/abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(file_sha256(dir + "/empty"),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  {
+    std::ofstream big(dir + "/million-a", std::ios::binary);  // crosses the read buffer
+    big << std::string(1000000, 'a');
+  }
+  EXPECT_EQ(file_sha256(dir + "/million-a"),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  EXPECT_THROW(file_sha256(dir + "/missing"), std::runtime_error);
+}
+
+TEST(Provenance, CommandWordsLoseTheirDirectories) {
+  EXPECT_EQ(strip_directories({"mlglass", "export", "/work/main/data/ka2d/model/best.pt",
+                               "potentials/ka2d-dmpnn.pt", "--out=/tmp/x/y.pt", "--metadata-only",
+                               "./m.pt", "plain"}),
+            (std::vector<std::string>{"mlglass", "export", "best.pt", "ka2d-dmpnn.pt", "--out=y.pt",
+                                      "--metadata-only", "m.pt", "plain"}));
+}
+
+TEST(Provenance, ReexportKeepsThePreviousRecordWithoutDirectories) {
+  const auto dir = scratch("reexport");
+  write_model(dir + "/best.pt", false);
+  // an export record as mlglass wrote it before provenance records: an absolute path
+  torch::jit::Module model;
+  auto m = load_model_file(dir + "/best.pt", model);
+  auto j = nlohmann::json::parse(m.json);
+  j["export"] = {{"source", "/home/someone/runs/model/best.pt"}, {"created", "2026-01-01T00:00:00Z"}};
+  save_model_file(dir + "/old.pt", model, j.dump(2));
+
+  export_model(dir + "/old.pt", dir + "/new.pt", false,
+               {"mlglass", "export", dir + "/old.pt", dir + "/new.pt"});
+  torch::jit::Module again;
+  const auto meta = nlohmann::json::parse(load_model_file(dir + "/new.pt", again).json);
+  const auto &e = meta.at("export");
+  EXPECT_EQ(e.at("source").at("file"), "old.pt");
+  EXPECT_EQ(e.at("source").at("sha256"), file_sha256(dir + "/old.pt"));
+  EXPECT_EQ(e.at("command"), nlohmann::json({"mlglass", "export", "old.pt", "new.pt"}));
+  EXPECT_EQ(e.at("previous").at("source"), "best.pt");
+  EXPECT_EQ(e.at("previous").at("created"), "2026-01-01T00:00:00Z");
+  std::vector<std::string> strings;
+  strings_of(meta, strings);
+  for (const auto &str : strings) EXPECT_EQ(str.find('/'), std::string::npos) << str;
+}
+
+// The shipped model (potentials/ka2d-dmpnn.pt) was re-exported to replace an export record that
+// named a directory of the machine it was made on. Its weights are those of the model first
+// shipped: its logits on export's probe batch are the ones that model gave, bit for bit.
+TEST(Provenance, ShippedModelKeepsItsOutputsAndNamesNoDirectory) {
+  at::set_num_threads(1);
+  const std::string path = std::string(MLGLASS_SOURCE_DIR) + "/potentials/ka2d-dmpnn.pt";
+  if (!fs::exists(path)) GTEST_SKIP() << path << " is not in this checkout";
+  torch::jit::Module model;
+  const auto info = load_model_file(path, model);
+  EXPECT_EQ(info.parameters, 272401);
+  const GraphBatch probe = probe_batch(info);
+  c10::InferenceMode inference;
+  const torch::Tensor logits = run(model, BatchTensors::view(probe));
+  ASSERT_EQ(logits.size(0), 3);
+  // computed with the first shipped file (git show f07f412:potentials/ka2d-dmpnn.pt)
+  const float want[3] = {-0x1.714afap+4f, -0x1.f55268p+4f, -0x1.87ce54p+4f};
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(logits[i].item<float>(), want[i]) << "graph " << i;
+  // and the parameters themselves, bit for bit: SHA-256 of their bytes in the module's order
+  const std::string bytes = scratch("shipped") + "/parameters.bin";
+  {
+    std::ofstream out(bytes, std::ios::binary);
+    for (const auto &p : model.named_parameters()) {
+      const torch::Tensor t = p.value.contiguous();
+      out.write(static_cast<const char *>(t.data_ptr()), std::streamsize(t.nbytes()));
+    }
+  }
+  std::printf("shipped model: parameter bytes sha256 %s\n", file_sha256(bytes).c_str());
+  EXPECT_EQ(file_sha256(bytes), "4551ebc5b9676fa1b11eb3f9cae7415c369f717e0252d5d44727ec76a097f5cd");
+  const auto meta = nlohmann::json::parse(info.json);
+  std::vector<std::string> strings;
+  strings_of(meta, strings);
+  for (const auto &str : strings) EXPECT_EQ(str.find('/'), std::string::npos) << str;
+  ASSERT_TRUE(meta.contains("export"));
+  ASSERT_TRUE(meta["export"]["source"].is_object());
+  EXPECT_EQ(meta["export"]["source"]["file"], "ka2d-dmpnn.pt");
+
 }

@@ -33,13 +33,13 @@ double high_attention_cutoff(const std::vector<double> &w, const HighAttentionRu
   return s[rank == 0 ? 0 : std::min(rank, s.size()) - 1];
 }
 
-std::vector<AttentionWindow> analyse_attention(torch::jit::Module &model, const ModelInfo &info,
+std::vector<AttentionWindow> analyse_attention(torch::jit::Module &model, const ModelMetadata &info,
                                                const std::vector<Configuration> &configs,
                                                const AttentionOptions &o) {
-  if (!info.config.attention)
+  if (!info.attention)
     throw std::runtime_error(
-        "this model was trained without attention (hidden " + std::to_string(info.config.hidden) +
-        ", depth " + std::to_string(info.config.depth) +
+        "this model was trained without attention (hidden " + std::to_string(info.hidden) +
+        ", depth " + std::to_string(info.depth) +
         "): it has no attention weights; train one with mlglass train --attention");
   if (o.windows < 1 || o.batch_size < 1) throw std::invalid_argument("windows and batch must be >= 1");
   if (o.rule.kind == HighAttentionRule::Kind::quantile && !(o.rule.value > 0 && o.rule.value < 1))
@@ -123,7 +123,7 @@ nlohmann::json write_attention(const std::string &dir, const std::vector<Attenti
   fs::create_directories(dir);
   const auto &names = BGraphMetrics::names();
 
-  cli::write_atomically(dir + "/edges.csv", [&](std::ostream &f) {
+  write_atomically(dir + "/edges.csv", [&](std::ostream &f) {
     f.precision(9);
     f << "window,src_id,dst_id,src_type,dst_type,distance,attention,high\n";
     for (std::size_t w = 0; w < windows.size(); ++w)
@@ -132,7 +132,7 @@ nlohmann::json write_attention(const std::string &dir, const std::vector<Attenti
           << windows[w].type[e.src] << ',' << windows[w].type[e.dst] << ',' << e.distance << ','
           << e.weight << ',' << int(e.high) << '\n';
   });
-  cli::write_atomically(dir + "/particles.csv", [&](std::ostream &f) {
+  write_atomically(dir + "/particles.csv", [&](std::ostream &f) {
     f.precision(9);
     f << "window,id,type,x,y,z,degree,component\n";
     for (std::size_t w = 0; w < windows.size(); ++w) {
@@ -143,7 +143,7 @@ nlohmann::json write_attention(const std::string &dir, const std::vector<Attenti
           << win.high.degree[v] << ',' << win.high.component[v] << '\n';
     }
   });
-  cli::write_atomically(dir + "/windows.csv", [&](std::ostream &f) {
+  write_atomically(dir + "/windows.csv", [&](std::ostream &f) {
     f.precision(9);
     f << "window,source,label,temperature,p_glass,side,particles,edges,cutoff,high_edges";
     for (const char *n : names) f << ',' << n;
@@ -199,7 +199,7 @@ nlohmann::json write_attention(const std::string &dir, const std::vector<Attenti
   }
   summary["by_label"] = by_label;
 
-  cli::write_atomically(dir + "/summary.csv", [&](std::ostream &f) {
+  write_atomically(dir + "/summary.csv", [&](std::ostream &f) {
     f.precision(9);
     f << "label,windows,statistic,p_glass,particles,high_edges";
     for (const char *n : names) f << ',' << n;
@@ -221,7 +221,7 @@ nlohmann::json write_attention(const std::string &dir, const std::vector<Attenti
         f << '\n';
       }
   });
-  cli::write_atomically(dir + "/summary.json", [&](std::ostream &f) { f << summary.dump(2) << '\n'; });
+  write_atomically(dir + "/summary.json", [&](std::ostream &f) { f << summary.dump(2) << '\n'; });
   return summary;
 }
 

@@ -3,6 +3,7 @@
 #include "atomic_file.h"
 
 #include "classification.h"
+#include "learner.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -28,16 +29,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Hyperparams, k, window, hidden, depth, dropou
 
 namespace {
 
-std::uint64_t mix(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index) {
-  std::uint64_t z = seed ^ (purpose * 0x9E3779B97F4A7C15ULL) ^ (index * 0xBF58476D1CE4E5B9ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+using detail::mix;
 constexpr std::uint64_t kFolds = 11, kInner = 12, kTest = 13, kSearch = 14;
 
 void write_json(const std::string &path, const nlohmann::json &j) {
-  cli::write_atomically(path, [&](std::ostream &out) { out << j.dump(2) << "\n"; });
+  write_atomically(path, [&](std::ostream &out) { out << j.dump(2) << "\n"; });
 }
 
 nlohmann::json read_json(const std::string &path) {
@@ -84,7 +80,7 @@ FoldResult train_and_test(const Split &s, TrainOptions o, const std::string &dir
   res.n_val = s.val.size();
   res.n_test = s.test.size();
   res.model = r.best_model;
-  const auto m = evaluate_model(r.best_model, s.test, o.graph, test_windows,
+  const auto m = test_model(r.best_model, s.test, o.graph, test_windows,
                                 mix(o.seed, kTest, std::uint64_t(fold)));
   res.auc = m.auc;
   res.accuracy = m.accuracy;
@@ -217,11 +213,12 @@ double sample_std(const std::vector<double> &v) {
   return std::sqrt(s / double(v.size() - 1));
 }
 
-TestMetrics evaluate_model(const std::string &model_path, const std::vector<Configuration> &test,
-                           const GraphOptions &graph, int windows, std::uint64_t seed) {
-  auto loaded = load_model(model_path);
+TestMetrics test_model(const std::string &model_path, const std::vector<Configuration> &test,
+                       const GraphOptions &graph, int windows, std::uint64_t seed) {
+  torch::jit::Module model;
+  load_model_file(model_path, model);
   const auto samples = make_samples(test, graph, windows, seed);
-  const auto p = predict(loaded.first, samples);
+  const auto p = predict(model, samples);
   std::vector<int> y;
   for (const auto &s : samples) y.push_back(s.label);
   return {roc_auc(p, y), accuracy(p, y), samples.size()};
@@ -395,7 +392,7 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
     of.chosen = of.trials[best].params;
     const auto to = with_hyperparams(o.base, of.chosen);
     const std::string model = odir + "/trial-" + std::to_string(best) + "/best.pt";
-    const auto m = evaluate_model(model, s.test, to.graph, o.test_windows,
+    const auto m = test_model(model, s.test, to.graph, o.test_windows,
                                   mix(o.base.seed, kTest, std::uint64_t(f)));
     of.result.fold = f;
     of.result.auc = m.auc;

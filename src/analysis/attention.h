@@ -5,7 +5,10 @@
 #pragma once
 
 #include "bgraph.h"
-#include "model_tools.h"
+#include "model_file.h"
+#include "trainer.h"
+
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -55,7 +58,7 @@ struct AttentionWindow {
 
 // Throws std::runtime_error for a model without attention or configurations the model cannot
 // take (dimension, types), std::invalid_argument for bad options.
-std::vector<AttentionWindow> analyse_attention(torch::jit::Module &model, const ModelInfo &info,
+std::vector<AttentionWindow> analyse_attention(torch::jit::Module &model, const ModelMetadata &info,
                                                const std::vector<Configuration> &configs,
                                                const AttentionOptions &options);
 

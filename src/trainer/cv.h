@@ -40,8 +40,9 @@ struct TestMetrics {
   double auc = 0.0, accuracy = 0.0;
   std::size_t samples = 0;
 };
-TestMetrics evaluate_model(const std::string &model_path, const std::vector<Configuration> &test,
-                           const GraphOptions &graph, int windows, std::uint64_t seed);
+// (The model file's own graph options are not used: cv and hyperopt pass those they trained with.)
+TestMetrics test_model(const std::string &model_path, const std::vector<Configuration> &test,
+                       const GraphOptions &graph, int windows, std::uint64_t seed);
 
 struct FoldResult {
   int fold = 0;
