@@ -77,7 +77,10 @@ def plot(cols, title, png_path):
     ax_val.set_xlabel("epoch")
     finite_auc = [(a, e) for a, e in zip(cols["val_auc"], epoch) if not math.isnan(a)]
     if finite_auc:
-        best_auc, best_epoch = max(finite_auc)
+        # the first epoch with the highest AUC: the one best.pt holds (mlglass train keeps a new
+        # best only when it is strictly better)
+        best_auc = max(a for a, _ in finite_auc)
+        best_epoch = min(e for a, e in finite_auc if a == best_auc)
         ax_val.axvline(best_epoch, color="0.6", lw=0.8, ls=":")
         near_end = best_epoch > epoch[0] + 0.7 * (epoch[-1] - epoch[0])
         ax_val.annotate(f"best AUC {best_auc:.3f}\n(epoch {best_epoch:g})",

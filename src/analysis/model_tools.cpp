@@ -143,6 +143,11 @@ ExportResult export_model(const std::string &in, const std::string &out, bool me
   r.info = loaded;  // the export record changes no key a reader uses
   r.info.json = meta;
 
+  // like dataset and train, export creates the folder it writes into (models/ in the tutorial)
+  if (const fs::path dir = fs::path(out).parent_path(); !dir.empty()) {
+    fs::create_directories(dir, ec);
+    if (ec) throw std::runtime_error("cannot create directory " + dir.string() + ": " + ec.message());
+  }
   const std::string tmp = out + ".tmp";
   struct RemoveOnFailure {
     std::string path;

@@ -105,7 +105,7 @@ int run(const DatasetArgs &a) {
                   << group << "' (--group-by file uses the file name only)\n";
     }
     FileCounts c;
-    std::int64_t selected = 0;
+    std::int64_t selected = 0, last_timestep = -1;
     try {
       DumpReader reader(dump);
       Frame frame;
@@ -113,6 +113,7 @@ int run(const DatasetArgs &a) {
       // whose storage is reused, so only one frame is ever in memory.
       while (reader.next(frame)) {
         ++c.frames;
+        last_timestep = frame.timestep;
         const double t = temperature_of(frame, dump);
         const auto label = label_for(t, rules);
         if (!label) {
@@ -140,6 +141,8 @@ int run(const DatasetArgs &a) {
     } catch (const DumpError &e) {
       throw Failure(1, e.what());
     }
+    if (a.temps.empty() && c.frames > 0)
+      check_ramp_reached(ramp, last_timestep, dump, a.allow_partial_ramp);
     std::cout << dump << ": " << c.frames << " frames, " << c.glass << " glass, " << c.liquid
               << " liquid, " << c.unlabelled << " unlabelled";
     if (a.every > 1) std::cout << ", " << c.thinned << " dropped by --every";
@@ -225,6 +228,9 @@ CLI::App *add_dataset_command(CLI::App &app, DatasetArgs &a) {
   ds->add_option("--every", a.every, "keep every N-th labelled frame of each dump (>= 1)")
       ->check(at_least(1))
       ->capture_default_str();
+  ds->add_flag("--allow-partial-ramp", a.allow_partial_ramp,
+               "accept dumps that end before the end of --ramp (a run cut short)")
+      ->needs(ramp);
   ds->add_flag("--allow-one-class", a.allow_one_class,
                "write the manifest even if only glass or only liquid frames were found");
   return ds;

@@ -23,6 +23,7 @@ struct DatasetArgs {
   std::string group_by = "dir";
   int every = 1;
   bool allow_one_class = false;
+  bool allow_partial_ramp = false;  // accept dumps that end before the ramp does
 };
 
 // Registers the subcommand; its options are parsed into args.

@@ -66,6 +66,7 @@ int main(int argc, char **argv) {
                "mlglass"};
   app.set_version_flag("--version", MLGLASS_VERSION);
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();  // --help shows every option's default
   cli::TgArgs tg;
   cli::TrainArgs train;
   cli::EvalArgs eval;

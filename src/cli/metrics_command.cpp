@@ -159,11 +159,7 @@ int run(const MetricsArgs &a) {
       throw Failure(1, e.what());
     }
     if (frames == 0) throw Failure(1, dump + ": no frames");
-    if (a.temps.empty() && last_step < ramp.steps && !a.allow_partial_ramp)
-      throw Failure(1, dump + ": the last frame is at timestep " + std::to_string(last_step) +
-                           ", before the end of --ramp (" + std::to_string(ramp.steps) +
-                           " steps): the run used a shorter ramp, or stopped early. Give the "
-                           "ramp the run used, or --allow-partial-ramp for a run cut short");
+    if (a.temps.empty()) check_ramp_reached(ramp, last_step, dump, a.allow_partial_ramp);
     std::cout << dump << ": " << frames << " frames\n";
   }
 

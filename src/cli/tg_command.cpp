@@ -150,6 +150,9 @@ void print_summary(std::ostream &os, const TgArgs &a, const TgOptions &opt, cons
     os << "bootstrap: " << f.bootstrap_used << " of " << f.bootstrap_requested
        << " resamples fitted, " << f.bootstrap_skipped << " skipped (degenerate), seed " << opt.seed
        << "\n";
+  if (f.bootstrap_skipped > 0)
+    os << "  (a skipped resample had no split with --min-points points and 2 distinct temperatures\n"
+          "   on each side, or parallel lines; many skips mean too few points: sample more)\n";
   os << "glass : " << line_equation(f.glass) << "   (" << f.n_glass << " points, "
      << num(f.t_data_min) << " <= T <= " << num(f.t_glass_max) << ")\n";
   os << "liquid: " << line_equation(f.liquid) << "   (" << f.n_liquid << " points, "

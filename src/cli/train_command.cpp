@@ -222,6 +222,18 @@ int run_eval(const EvalArgs &a) {
   }
   std::cout << (a.tile ? "windows " : "samples ") << p.size() << " (" << configs.size()
             << " configurations)\n";
+  // per class: configurations, samples and mean P(glass), so a one-sided result is visible
+  for (int label : {1, 0}) {
+    std::size_t nconf = 0, nsamples = 0;
+    double sum = 0.0;
+    for (const auto &c : configs) nconf += c.label == label;
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (y[i] == label) ++nsamples, sum += p[i];
+    std::cout << (label ? "glass  (1): " : "liquid (0): ") << nconf << " configurations, "
+              << nsamples << (a.tile ? " windows" : " samples");
+    if (nsamples) std::cout << ", mean P(glass) " << sum / double(nsamples);
+    std::cout << "\n";
+  }
   const bool both = std::count(y.begin(), y.end(), 1) > 0 && std::count(y.begin(), y.end(), 0) > 0;
   if (both)
     std::cout << "AUC " << roc_auc(p, y) << "\n";

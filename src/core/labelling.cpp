@@ -35,6 +35,15 @@ double ramp_temperature(const Ramp &r, std::int64_t timestep) {
   return r.t0 + (r.t1 - r.t0) * (double(timestep) / double(r.steps));
 }
 
+void check_ramp_reached(const Ramp &ramp, std::int64_t last_timestep, const std::string &dump,
+                        bool allow_partial) {
+  if (allow_partial || last_timestep >= ramp.steps) return;
+  throw std::runtime_error(dump + ": the last frame is at timestep " + std::to_string(last_timestep) +
+                           ", before the end of --ramp (" + std::to_string(ramp.steps) +
+                           " steps): the run used a shorter ramp, or stopped early. Give the ramp "
+                           "the run used, or --allow-partial-ramp for a run cut short");
+}
+
 TemperatureTable::TemperatureTable(const std::vector<std::pair<std::int64_t, double>> &rows) {
   rows_ = rows;
   std::stable_sort(rows_.begin(), rows_.end(),

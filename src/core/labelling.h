@@ -23,6 +23,12 @@ struct Ramp {
 // Throws std::invalid_argument if steps <= 0 or t0 / t1 are not finite.
 void validate(const Ramp &ramp);
 double ramp_temperature(const Ramp &ramp, std::int64_t timestep);
+// A dump whose last frame comes before the end of the ramp contradicts it: the run used a shorter
+// ramp (its frames would be labelled with temperatures it never had) or stopped early. Throws
+// std::runtime_error naming the dump, its last timestep and the ramp length, unless allow_partial
+// (a run known to be cut short on this ramp).
+void check_ramp_reached(const Ramp &ramp, std::int64_t last_timestep, const std::string &dump,
+                        bool allow_partial);
 
 // Exact timestep -> temperature lookup.
 class TemperatureTable {

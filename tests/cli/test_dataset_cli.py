@@ -92,6 +92,20 @@ def main():
                ("../run-b/traj.dump", "0", "0", "run-b"), ("../run-b/traj.dump", "200", "1", "run-b")],
               f"--ramp rows {rows}")
 
+    # dumps that end (step 200) before the stated ramp (2000 steps): the run used a shorter ramp,
+    # and its glass frames would be labelled liquid (T(200) = 1.805). Refused, nothing written,
+    # unless the run is declared cut short.
+    fresh(out)
+    rc, so, se = run(*dumps, "--ramp", "2.0", "0.05", "2000", "--liquid", "1.9", "--liquid-tol", "0.2",
+                     "--allow-one-class", "-o", "data/ds.csv")
+    check(rc == 1 and "run-a/traj.dump: the last frame is at timestep 200, before the end of --ramp"
+          " (2000 steps)" in se and "--allow-partial-ramp" in se,
+          f"a ramp longer than the dumps is refused (got {rc}; {se.strip()})")
+    check(not os.path.exists(out), "no manifest for a ramp the dumps contradict")
+    rc, so, se = run(*dumps, "--ramp", "2.0", "0.05", "2000", "--liquid", "1.9", "--liquid-tol", "0.2",
+                     "--allow-one-class", "--allow-partial-ramp", "-o", "data/ds.csv")
+    check(rc == 0 and os.path.exists(out), f"--allow-partial-ramp accepts it (got {rc}; {se.strip()})")
+
     # --every 2 keeps the 1st and 3rd labelled frame per file; --group-by file / none.
     fresh(out)
     rc, so, se = run(*dumps, "--ramp", "2.0", "0.05", "200", "--liquid", "1.0", "--liquid-tol", "1.5",
