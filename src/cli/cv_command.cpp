@@ -78,12 +78,17 @@ int run_cv_command(CvArgs &a) {
 
 CLI::App *add_hyperopt_command(CLI::App &app, HyperoptArgs &a) {
   auto *c = app.add_subcommand(
-      "hyperopt", "nested cross-validation with random search over the Table 2 space");
+      "hyperopt", "nested cross-validation with TPE (or random) search over the Table 2 space");
   a.train.options.epochs = 10;
   add_common(*c, a.train, a.test_windows, "output directory (outer-<i>/, hyperopt.json)");
   c->add_option("--trials", a.trials, "configurations drawn per outer fold [15]")
       ->check(CLI::Range(1, 100000));
   c->add_option("--outer-folds", a.outer_folds, "outer folds [3]")->check(CLI::Range(2, 100));
+  c->add_option("--search", a.search, "how trials are proposed: tpe (tree-structured Parzen "
+                "estimator) or random")
+      ->check(CLI::IsMember({"tpe", "random"}));
+  c->add_option("--tpe-startup", a.tpe_startup, "random trials before TPE models the results")
+      ->check(CLI::Range(1, 100000));
   c->add_option("--hidden-max", a.hidden_max, "shrink the hidden range to at most H (quick runs)")
       ->check(CLI::Range(1, 100000));
   add_training_options(*c, a.train);
@@ -109,6 +114,8 @@ int run_hyperopt_command(HyperoptArgs &a) {
   }
   o.out_dir = a.train.out;
   o.trials = a.trials;
+  o.search = parse_search_method(a.search);
+  o.tpe_startup = a.tpe_startup;
   o.outer_folds = a.outer_folds;
   o.test_windows = a.test_windows;
   o.val_fraction = a.train.val_fraction;

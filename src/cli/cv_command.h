@@ -30,6 +30,8 @@ struct HyperoptArgs {
   int outer_folds = 3;
   int test_windows = 4;
   int hidden_max = 0;  // > 0: shrink the hidden range to [min(300, H), H]
+  std::string search = "tpe";
+  int tpe_startup = 5;
 };
 CLI::App *add_hyperopt_command(CLI::App &app, HyperoptArgs &args);
 int run_hyperopt_command(HyperoptArgs &args);

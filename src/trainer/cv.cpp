@@ -1,5 +1,7 @@
 #include "cv.h"
 
+#include "tpe.h"
+
 #include "atomic_file.h"
 
 #include "classification.h"
@@ -296,6 +298,37 @@ Hyperparams sample_hyperparams(const SearchSpace &s, std::mt19937_64 &rng) {
   return h;
 }
 
+std::vector<int> grid_sizes(const SearchSpace &s) {
+  return {steps_of(s.k_min, s.k_max, 1) + 1,
+          steps_of(s.window_min, s.window_max, s.window_step) + 1,
+          steps_of(s.hidden_min, s.hidden_max, s.hidden_step) + 1,
+          steps_of(s.depth_min, s.depth_max, 1) + 1,
+          steps_of(s.dropout_min, s.dropout_max, s.dropout_step) + 1,
+          steps_of(s.ffn_layers_min, s.ffn_layers_max, 1) + 1,
+          steps_of(s.batch_min, s.batch_max, s.batch_step) + 1};
+}
+
+Hyperparams hyperparams_at(const SearchSpace &s, const std::vector<int> &i) {
+  if (i.size() != 7) throw std::invalid_argument("hyperparams_at: 7 indices expected");
+  Hyperparams h;
+  h.k = s.k_min + i[0];
+  h.window = std::round((s.window_min + s.window_step * i[1]) * 1e9) / 1e9;
+  h.hidden = s.hidden_min + s.hidden_step * i[2];
+  h.depth = s.depth_min + i[3];
+  h.dropout = std::round((s.dropout_min + s.dropout_step * i[4]) * 1e9) / 1e9;
+  h.ffn_layers = s.ffn_layers_min + i[5];
+  h.batch = s.batch_min + s.batch_step * i[6];
+  return h;
+}
+
+SearchMethod parse_search_method(const std::string &name) {
+  if (name == "tpe") return SearchMethod::tpe;
+  if (name == "random") return SearchMethod::random;
+  throw std::invalid_argument("search method '" + name + "' (expected tpe or random)");
+}
+
+const char *search_method_name(SearchMethod m) { return m == SearchMethod::tpe ? "tpe" : "random"; }
+
 bool in_space(const Hyperparams &h, const SearchSpace &s) {
   return on_grid(h.k, s.k_min, s.k_max, 1) &&
          on_grid(h.window, s.window_min, s.window_max, s.window_step) &&
@@ -349,10 +382,21 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
     }
     const auto s = split_fold(configs, fold, f, o.val_fraction, o.base.seed);
     std::mt19937_64 rng(mix(o.base.seed, kSearch, std::uint64_t(f)));
+    TpeOptions tpe_options;
+    tpe_options.startup = o.tpe_startup;
+    TpeSearch tpe(grid_sizes(o.space), tpe_options, mix(o.base.seed, kSearch, std::uint64_t(f)));
     int best = -1;
     for (int t = 0; t < o.trials; ++t) {
       Trial trial;
-      trial.params = sample_hyperparams(o.space, rng);
+      // TPE proposes from the trials before (also when they are read back on --resume, in the
+      // same order, so the proposals repeat)
+      std::vector<int> index;
+      if (o.search == SearchMethod::tpe) {
+        index = tpe.propose();
+        trial.params = hyperparams_at(o.space, index);
+      } else {
+        trial.params = sample_hyperparams(o.space, rng);
+      }
       const std::string tdir = odir + "/trial-" + std::to_string(t);
       const std::string tres = tdir + "/trial.json";
       if (o.resume && fs::exists(tres)) {
@@ -383,6 +427,8 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
                      nlohmann::json(trial.params).dump() + " -> " +
                      (trial.error.empty() ? "validation AUC " + fmt(trial.val_auc)
                                           : "failed: " + trial.error));
+      if (o.search == SearchMethod::tpe)  // loss 1 - AUC; a failed trial is the worst (NaN)
+        tpe.observe(index, trial.error.empty() ? 1.0 - trial.val_auc : std::nan(""));
       if (trial.error.empty() && (best < 0 || trial.val_auc > of.trials[best].val_auc)) best = t;
       of.trials.push_back(trial);
     }
@@ -432,6 +478,8 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
                           {"model", f.result.model}});
   j["outer_folds"] = o.outer_folds;
   j["trials"] = o.trials;
+  j["search"] = search_method_name(o.search);
+  if (o.search == SearchMethod::tpe) j["tpe_startup"] = o.tpe_startup;
   j["epochs"] = o.base.epochs;
   j["grouped"] = rep.grouped;
   j["seed"] = o.base.seed;

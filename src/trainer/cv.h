@@ -96,13 +96,24 @@ struct Hyperparams {
 
 // Uniform over the grid of each dimension. Throws std::invalid_argument for an empty range.
 Hyperparams sample_hyperparams(const SearchSpace &space, std::mt19937_64 &rng);
+// The grid as TPE sees it: the number of values of each dimension (k, window, hidden, depth,
+// dropout, ffn_layers, batch), and the hyperparameters at one index per dimension.
+std::vector<int> grid_sizes(const SearchSpace &space);
+Hyperparams hyperparams_at(const SearchSpace &space, const std::vector<int> &index);
 bool in_space(const Hyperparams &h, const SearchSpace &space);
 // `base` with the hyperparameters applied (window as a fraction; ffn_hidden = hidden).
 TrainOptions with_hyperparams(TrainOptions base, const Hyperparams &h);
 
+// How hyperopt proposes trials: TPE (tpe.h; the paper's search) or uniformly at random.
+enum class SearchMethod { tpe, random };
+SearchMethod parse_search_method(const std::string &name);  // "tpe" | "random"
+const char *search_method_name(SearchMethod m);
+
 struct HyperoptOptions {
   TrainOptions base;           // everything not searched (epochs, schedule, ntypes, seed, ...)
   SearchSpace space;
+  SearchMethod search = SearchMethod::tpe;
+  int tpe_startup = 5;         // random trials before TPE models the results
   std::string out_dir;         // DIR: outer-<i>/trial-<j>/, outer-<i>/result.json, hyperopt.json
   int trials = 15;
   int outer_folds = 3;

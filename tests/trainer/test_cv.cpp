@@ -182,6 +182,7 @@ TEST(Hyperopt, NestedRandomSearchChoosesInsideTheSpace) {
   o.trials = 2;
   o.outer_folds = 2;
   o.test_windows = 2;
+  o.search = SearchMethod::random;
   const auto r = run_hyperopt(configs, o);
   ASSERT_EQ(r.folds.size(), 2u);
   for (const auto &f : r.folds) {
@@ -210,6 +211,51 @@ TEST(Hyperopt, NestedRandomSearchChoosesInsideTheSpace) {
   const auto j = read(o.out_dir + "/hyperopt.json");
   ASSERT_EQ(j.at("folds").size(), 2u);
   EXPECT_NEAR(j.at("auc").at("mean").get<double>(), r.mean_auc, 1e-12);
+  EXPECT_EQ(j.at("search"), "random");
+
+  // the same with TPE after one random trial: the second trial of each fold is a TPE proposal
+  o.search = SearchMethod::tpe;
+  o.tpe_startup = 1;
+  o.out_dir = scratch("hyperopt-tpe");
+  const auto t = run_hyperopt(configs, o);
+  ASSERT_EQ(t.folds.size(), 2u);
+  for (const auto &f : t.folds)
+    for (const auto &tr : f.trials) {
+      EXPECT_TRUE(in_space(tr.params, o.space));
+      EXPECT_EQ(tr.error, "");
+    }
+  EXPECT_EQ(read(o.out_dir + "/hyperopt.json").at("search"), "tpe");
+}
+
+// The grid TPE searches is Table 2's: its sizes, its corners, and every index in the space.
+TEST(Hyperopt, TpeGridIsTheSearchSpace) {
+  SearchSpace table2;
+  const std::vector<int> sizes = grid_sizes(table2);
+  EXPECT_EQ(sizes, (std::vector<int>{5, 5, 22, 5, 11, 3, 10}));
+  const Hyperparams lo = hyperparams_at(table2, {0, 0, 0, 0, 0, 0, 0});
+  EXPECT_EQ(lo.k, 1);
+  EXPECT_DOUBLE_EQ(lo.window, 0.1);
+  EXPECT_EQ(lo.hidden, 300);
+  EXPECT_EQ(lo.batch, 10);
+  std::vector<int> top;
+  for (int m : sizes) top.push_back(m - 1);
+  const Hyperparams hi = hyperparams_at(table2, top);
+  EXPECT_EQ(hi.k, 5);
+  EXPECT_DOUBLE_EQ(hi.window, 0.3);
+  EXPECT_EQ(hi.hidden, 2400);
+  EXPECT_EQ(hi.depth, 6);
+  EXPECT_DOUBLE_EQ(hi.dropout, 0.5);
+  EXPECT_EQ(hi.ffn_layers, 3);
+  EXPECT_EQ(hi.batch, 100);
+  std::mt19937_64 rng(2);
+  for (int t = 0; t < 100; ++t) {
+    std::vector<int> idx;
+    for (int m : sizes) idx.push_back(std::uniform_int_distribution<int>(0, m - 1)(rng));
+    EXPECT_TRUE(in_space(hyperparams_at(table2, idx), table2));
+  }
+  EXPECT_EQ(parse_search_method("tpe"), SearchMethod::tpe);
+  EXPECT_EQ(parse_search_method("random"), SearchMethod::random);
+  EXPECT_THROW(parse_search_method("grid"), std::invalid_argument);
 }
 
 }  // namespace
