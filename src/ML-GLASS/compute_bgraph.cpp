@@ -10,6 +10,7 @@
 #include "union_find.h"
 
 #include "atom.h"
+#include "atom_masks.h"
 #include "comm.h"
 #include "domain.h"
 #include "error.h"
@@ -59,10 +60,7 @@ ComputeBGraph::ComputeBGraph(LAMMPS *lmp, int narg, char **arg) :
       cutoff = utils::numeric(FLERR, value, false, lmp);
       if (cutoff <= 0.0) error->all(FLERR, "Compute bgraph: cutoff must be > 0, got {}", value);
     } else if (key == "normalize") {
-      const std::string v = value;
-      if (v == "yes") normalize = 1;
-      else if (v == "no") normalize = 0;
-      else error->all(FLERR, "Compute bgraph: normalize expects yes or no, got '{}'", v);
+      normalize = mlglass_compat::logical(lmp, "Compute bgraph", key, value) ? 1 : 0;
     } else {
       error->all(FLERR,
                  "Compute bgraph: unknown keyword '{}' (expected btype, k, rule, cutoff, normalize)",
@@ -80,6 +78,11 @@ ComputeBGraph::ComputeBGraph(LAMMPS *lmp, int narg, char **arg) :
   size_peratom_cols = 2;
 
   comm_forward = std::max(k, 1);
+
+  // -k on: a plain (host) compute reading positions, types, groups and IDs; it changes nothing
+  execution_space = Host;
+  datamask_read = X_MASK | TYPE_MASK | MASK_MASK | TAG_MASK;
+  datamask_modify = EMPTY_MASK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -167,8 +170,8 @@ void ComputeBGraph::evaluate(int caller_flag)
     array_atom = components;
   }
 
-  if (update->firststep == update->ntimestep) neighbor->build_one(list, 1);
-  else neighbor->build_one(list);
+  mlglass_compat::kokkos_host_read(lmp, datamask_read);
+  mlglass_compat::build_occasional(neighbor, list, update->firststep == update->ntimestep);
 
   if (group->dynamic[igroup]) {
     commmode = MASK;
@@ -408,8 +411,9 @@ void ComputeBGraph::reduce_metrics()
 
 /* ----------------------------------------------------------------------
    Size of the largest component, counted over owned atoms by final label (the union-find also
-   holds ghost images, so its set sizes are not component sizes). On one rank a histogram over atom IDs suffices; on several, each rank counts its atoms per
-   label and rank 0 merges the (label, count) pieces.
+   holds ghost images, so its set sizes are not component sizes). On one rank a histogram over
+   atom IDs suffices; on several, each rank counts its atoms per label and rank 0 merges the
+   (label, count) pieces.
 ------------------------------------------------------------------------- */
 
 bigint ComputeBGraph::largest_component()

@@ -21,9 +21,10 @@ namespace LAMMPS_NS {
 
 // B-particle graph metrics: links every B particle to its k nearest neighbours and reports
 // components, B-B links, isolated A/B particles, links and the largest component size (global
-// vector), plus per-atom component id and degree. Components are resolved across ranks the way
-// compute cluster/atom does it: a local union-find, then forward communication of the smallest
-// atom ID of each component until no rank changes.
+// vector), plus per-atom component id and degree. Components are resolved across ranks with a local
+// union-find, then forward communication of the smallest atom ID of each component until no rank
+// changes (compute cluster/atom communicates the same way, but within a rank it propagates labels
+// over neighbour pairs instead of using a union-find).
 class ComputeBGraph : public Compute {
  public:
   ComputeBGraph(class LAMMPS *, int, char **);

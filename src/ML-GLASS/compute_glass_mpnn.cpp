@@ -5,6 +5,7 @@
 #include "compute_glass_mpnn.h"
 
 #include "atom.h"
+#include "atom_masks.h"
 #include "comm.h"
 #include "domain.h"
 #include "error.h"
@@ -12,6 +13,7 @@
 #include "update.h"
 
 #include "glass_classifier.h"
+#include "mlglass_lammps_compat.h"
 
 #include <algorithm>
 #include <cmath>
@@ -58,29 +60,18 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
         error->all(FLERR, "Compute glass/mpnn: device must be cpu or cuda, got '{}'", value);
       device = value;
     } else if (key == "attention") {
-      if (value != "yes" && value != "no")
-        error->all(FLERR, "Compute glass/mpnn: attention must be yes or no, got '{}'", value);
-      attention_flag = value == "yes";
+      attention_flag = mlglass_compat::logical(lmp, "Compute glass/mpnn", key, value) ? 1 : 0;
     } else {
       error->all(FLERR, "Compute glass/mpnn: unknown keyword '{}'", key);
     }
     iarg += 2;
   }
 
-  // CUDA: one device per rank, picked by the rank's index on its node (as LAMMPS' ML packages do)
+  // CUDA: the device KOKKOS runs this rank on, else (node-local rank mod visible devices)
   std::string device_name = device;
   std::string failure;
   try {
-    if (device == "cuda") {
-      MPI_Comm node;
-      MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, comm->me, MPI_INFO_NULL, &node);
-      int node_rank = 0;
-      MPI_Comm_rank(node, &node_rank);
-      MPI_Comm_free(&node);
-      const int ndev = mlglass::GlassClassifier::cuda_device_count();
-      if (ndev < 1) throw std::runtime_error("device cuda requested, but LibTorch sees no CUDA device");
-      device_name = "cuda:" + std::to_string(node_rank % ndev);
-    }
+    if (device == "cuda") device_name = "cuda:" + std::to_string(pick_cuda_device());
     mlglass::GlassClassifier::set_threads(threads);
     classifier = std::make_unique<mlglass::GlassClassifier>(model_path, device_name);
   } catch (std::exception &e) {
@@ -98,6 +89,11 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
   } catch (std::exception &e) {
     error->all(FLERR, "Compute glass/mpnn: {}", e.what());
   }
+
+  // -k on: a plain (host) compute reading positions, types, groups and IDs; it changes nothing
+  execution_space = Host;
+  datamask_read = X_MASK | TYPE_MASK | MASK_MASK | TAG_MASK | IMAGE_MASK;
+  datamask_modify = EMPTY_MASK;
 
   scalar_flag = 1;
   extscalar = 0;
@@ -303,6 +299,7 @@ void ComputeGlassMPNN::evaluate()
 {
   if (evaluated_step == update->ntimestep) return;
 
+  mlglass_compat::kokkos_host_read(lmp, datamask_read);
   gather_atoms();
   std::string failure;
   try {
@@ -341,6 +338,41 @@ void ComputeGlassMPNN::evaluate()
   std::copy(window_p.begin(), window_p.end(), vec.begin() + kSummary);
   peratom_reduced = 0;
   evaluated_step = update->ntimestep;
+}
+
+/* ----------------------------------------------------------------------
+   The CUDA device of this rank. Under -k on with a KOKKOS GPU backend: the device Kokkos runs on,
+   asked through Kokkos::device_id() found in liblammps at run time (a plugin holds no Kokkos code;
+   Kokkos >= 4.1 has it). Otherwise, as LAMMPS' GPU and KOKKOS packages assign GPUs: the rank's
+   index on its node modulo the devices LibTorch sees, with a warning when that leaves GPUs idle or
+   makes ranks share one. Throws if LibTorch sees no CUDA device.
+------------------------------------------------------------------------- */
+
+int ComputeGlassMPNN::pick_cuda_device()
+{
+  const int ndev = mlglass::GlassClassifier::cuda_device_count();
+  MPI_Comm node;
+  MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, comm->me, MPI_INFO_NULL, &node);
+  int node_rank = 0, node_size = 1;
+  MPI_Comm_rank(node, &node_rank);
+  MPI_Comm_size(node, &node_size);
+  MPI_Comm_free(&node);
+  if (ndev < 1)
+    throw std::runtime_error("device cuda requested, but LibTorch sees no CUDA device (LibTorch "
+                             "without CUDA, no GPU, or CUDA_VISIBLE_DEVICES empty): use device cpu");
+
+  const int kokkos_device = mlglass_compat::kokkos_device_id(lmp);
+  if (kokkos_device >= 0 && kokkos_device < ndev) return kokkos_device;
+
+  if (node_rank == 0 && comm->me == 0) {
+    if (node_size < ndev)
+      error->warning(FLERR, "Compute glass/mpnn: {} rank(s) on this node, {} CUDA devices: {} GPU(s) "
+                            "left idle", node_size, ndev, ndev - node_size);
+    else if (node_size > ndev)
+      error->warning(FLERR, "Compute glass/mpnn: {} ranks on this node share {} CUDA device(s)",
+                     node_size, ndev);
+  }
+  return node_rank % ndev;
 }
 
 /* ----------------------------------------------------------------------

@@ -71,6 +71,7 @@ class ComputeGlassMPNN : public Compute {
   void evaluate();
   void gather_atoms();
   void fail_collectively(const std::string &local_error);
+  int pick_cuda_device();
 };
 
 }    // namespace LAMMPS_NS

@@ -77,7 +77,7 @@ class FixInherent : public Fix {
   std::vector<double> eatom_sum;    // per-atom IS energy incl. ghosts, reverse-communicated
 
   void quench();
-  void restore_home_order();
+  double minimum(class LammpsFireSystem &system);
   void write_line(double temperature);
 };
 
