@@ -62,9 +62,9 @@ ComputeBGraph::ComputeBGraph(LAMMPS *lmp, int narg, char **arg) :
     } else if (key == "normalize") {
       normalize = mlglass_compat::logical(lmp, "Compute bgraph", key, value) ? 1 : 0;
     } else {
-      error->all(FLERR,
-                 "Compute bgraph: unknown keyword '{}' (expected btype, k, rule, cutoff, normalize)",
-                 key);
+      error->all(
+          FLERR,
+          "Compute bgraph: unknown keyword '{}' (expected btype, k, rule, cutoff, normalize)", key);
     }
     iarg += 2;
   }
@@ -121,8 +121,9 @@ void ComputeBGraph::init()
   for (int i = 0; i < atom->nlocal; i++)
     if (in_group(i) && atom->type[i] == btype) nb_local++;
   MPI_Allreduce(&nb_local, &nb, 1, MPI_LMP_BIGINT, MPI_SUM, world);
-  if (nb == 0) error->all(FLERR, "Compute bgraph: group {} has no atoms of btype {}",
-                          group->names[igroup], btype);
+  if (nb == 0)
+    error->all(FLERR, "Compute bgraph: group {} has no atoms of btype {}", group->names[igroup],
+               btype);
   if (group->count(igroup) <= k)
     error->all(FLERR, "Compute bgraph: group {} has {} atoms, need more than k = {}",
                group->names[igroup], group->count(igroup), k);
@@ -240,10 +241,11 @@ void ComputeBGraph::find_out_links()
     // Report the count from the rank that owns the atom.
     int count_all = -1, mine = (short_id == short_all) ? short_count : -1;
     MPI_Allreduce(&mine, &count_all, 1, MPI_INT, MPI_MAX, world);
-    error->all(FLERR,
-               "Compute bgraph: atom {} has only {} group neighbours within cutoff {}, needs k = {}; "
-               "increase the cutoff keyword",
-               short_all, count_all, std::sqrt(cutsq), k);
+    error->all(
+        FLERR,
+        "Compute bgraph: atom {} has only {} group neighbours within cutoff {}, needs k = {}; "
+        "increase the cutoff keyword",
+        short_all, count_all, std::sqrt(cutsq), k);
   }
 
   commmode = OUTLINKS;
@@ -308,14 +310,19 @@ void ComputeBGraph::build_adjacency()
   for (size_t p = 0; p < pair_first.size(); p++) adj[fill[pair_first[p]]++] = pair_second[p];
 
   degree.assign(nlocal, 0);
-  auto by_tag = [&](int a, int b) { return tag[a] < tag[b]; };
-  auto same_tag = [&](int a, int b) { return tag[a] == tag[b]; };
+  auto by_tag = [&](int a, int b) {
+    return tag[a] < tag[b];
+  };
+  auto same_tag = [&](int a, int b) {
+    return tag[a] == tag[b];
+  };
   int write = 0;
   for (int i = 0; i < nlocal; i++) {
     const int begin = adj_start[i], end = adj_start[i + 1];
     adj_start[i] = write;
     std::sort(adj.begin() + begin, adj.begin() + end, by_tag);
-    const int unique_end = int(std::unique(adj.begin() + begin, adj.begin() + end, same_tag) - adj.begin());
+    const int unique_end =
+        int(std::unique(adj.begin() + begin, adj.begin() + end, same_tag) - adj.begin());
     for (int s = begin; s < unique_end; s++) adj[write++] = adj[s];
     degree[i] = write - adj_start[i];
   }

@@ -40,27 +40,27 @@ class ComputeBGraph : public Compute {
  private:
   enum CommMode { OUTLINKS, LABELS, MASK };
 
-  int btype;         // LAMMPS type of the B particles
-  int k;             // neighbours per emitting particle
-  int rule;          // mlglass::LinkRule
-  int normalize;     // divide the global vector by the number of atoms in the group
-  double cutoff;     // neighbour search cutoff (0: the pair cutoff)
+  int btype;        // LAMMPS type of the B particles
+  int k;            // neighbours per emitting particle
+  int rule;         // mlglass::LinkRule
+  int normalize;    // divide the global vector by the number of atoms in the group
+  double cutoff;    // neighbour search cutoff (0: the pair cutoff)
   double cutsq;
   class NeighList *list;
 
   int nmax;
-  double **components;                // per-atom array: [0] component id, [1] degree
-  std::vector<tagint> outtag;         // k out-link IDs per local+ghost atom (0: none)
-  std::vector<int> outidx;            // k out-link local indices per owned atom (-1: none)
+  double **components;           // per-atom array: [0] component id, [1] degree
+  std::vector<tagint> outtag;    // k out-link IDs per local+ghost atom (0: none)
+  std::vector<int> outidx;       // k out-link local indices per owned atom (-1: none)
   std::vector<int> pair_first, pair_second, fill;    // scratch for build_adjacency()
-  std::vector<tagint> label;          // component label per local+ghost atom
-  std::vector<int> adj_start, adj;    // owned atoms' adjacency (CSR, local indices)
+  std::vector<tagint> label;                         // component label per local+ghost atom
+  std::vector<int> adj_start, adj;                   // owned atoms' adjacency (CSR, local indices)
   std::vector<int> degree;
-  std::vector<tagint> root_min;       // scratch for resolve_components()
+  std::vector<tagint> root_min;    // scratch for resolve_components()
   mlglass::UnionFind uf;
   int commmode;
   bigint evaluated_step;
-  int evaluated_flag;                 // invoked_flag bit of the call that evaluated
+  int evaluated_flag;    // invoked_flag bit of the call that evaluated
 
   void evaluate(int caller_flag);
   void find_out_links();
@@ -72,7 +72,7 @@ class ComputeBGraph : public Compute {
   bool in_group(int i) const { return atom->mask[i] & groupbit; }
 };
 
-}  // namespace LAMMPS_NS
+}    // namespace LAMMPS_NS
 
 #endif
 #endif

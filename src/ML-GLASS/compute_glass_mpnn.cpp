@@ -32,7 +32,9 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
     attention_flag(0), device("cpu"), nwindows(0), peratom_reduced(0), nmax(0), patom(nullptr),
     patom_attention(nullptr), evaluated_step(-1)
 {
-  if (narg < 4) error->all(FLERR, "Compute glass/mpnn: missing model file (compute ID group glass/mpnn model.pt ...)");
+  if (narg < 4)
+    error->all(FLERR,
+               "Compute glass/mpnn: missing model file (compute ID group glass/mpnn model.pt ...)");
   if (atom->tag_enable == 0) error->all(FLERR, "Compute glass/mpnn requires atom IDs");
   if (domain->triclinic) error->all(FLERR, "Compute glass/mpnn does not support triclinic boxes");
   model_path = arg[3];
@@ -40,7 +42,8 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
   int iarg = 4;
   while (iarg < narg) {
     const std::string key = arg[iarg];
-    if (iarg + 1 >= narg) error->all(FLERR, "Compute glass/mpnn: missing value for keyword '{}'", key);
+    if (iarg + 1 >= narg)
+      error->all(FLERR, "Compute glass/mpnn: missing value for keyword '{}'", key);
     const std::string value = arg[iarg + 1];
     if (key == "stride") {
       stride = utils::numeric(FLERR, value.c_str(), false, lmp);
@@ -81,7 +84,8 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
 
   const auto &info = classifier->info();
   if (attention_flag && !info.attention)
-    error->all(FLERR, "Compute glass/mpnn: attention yes, but model {} was trained without attention",
+    error->all(FLERR,
+               "Compute glass/mpnn: attention yes, but model {} was trained without attention",
                model_path);
   try {
     mlglass::check_model_fits(info, box_of_domain(), atom->ntypes);
@@ -109,7 +113,8 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
     utils::logmesg(lmp,
                    "compute glass/mpnn: model {} (k = {}, window {} {}, validation AUC {:.4f}), "
                    "{} windows, device {}, {} thread(s) per rank\n",
-                   model_path, info.graph.k, window_override > 0 ? window_override : info.graph.window.side,
+                   model_path, info.graph.k,
+                   window_override > 0 ? window_override : info.graph.window.side,
                    info.graph.window.side_is_fraction ? "of the box" : "distance units",
                    info.validation_auc, nwindows, classifier->device(), threads);
 }
@@ -140,12 +145,13 @@ void ComputeGlassMPNN::init()
                n, nwindows);
   const auto &info = classifier->info();
   const double side = mlglass::tile_side(info, box_of_domain(), tile_options());
-  const double step = stride <= 0.0                    ? side
+  const double step = stride <= 0.0        ? side
       : info.graph.window.side_is_fraction ? stride * domain->prd[0]
                                            : stride;
   if (step > side * (1.0 + 1e-12) && comm->me == 0)
-    error->warning(FLERR, "Compute glass/mpnn: stride larger than the window: some atoms are in no "
-                          "window (their per-atom value is -1)");
+    error->warning(FLERR,
+                   "Compute glass/mpnn: stride larger than the window: some atoms are in no "
+                   "window (their per-atom value is -1)");
   evaluated_step = -1;    // a new run: positions may have been changed by commands in between
 }
 
@@ -198,8 +204,8 @@ void ComputeGlassMPNN::compute_peratom()
   for (int i = 0; i < atom->nlocal; ++i) {
     double p = 0.0, a = 0.0;
     if (mask[i] & groupbit) {
-      const auto idx = std::lower_bound(all_tag.begin(), all_tag.end(), std::int64_t(tag[i])) -
-          all_tag.begin();
+      const auto idx =
+          std::lower_bound(all_tag.begin(), all_tag.end(), std::int64_t(tag[i])) - all_tag.begin();
       const double n = tiles.atom_windows[idx];
       p = n > 0.0 ? tiles.atom_p[idx] / n : -1.0;
       a = n > 0.0 && attention_flag ? tiles.atom_attention[idx] / n : 0.0;
@@ -271,16 +277,18 @@ void ComputeGlassMPNN::gather_atoms()
   std::vector<std::int64_t> gtag(total);
   std::vector<int> gtype(total);
   std::vector<double> gx(3 * std::size_t(total));
-  MPI_Allgatherv(tag.data(), n, MPI_INT64_T, gtag.data(), counts.data(), displs.data(),
-                 MPI_INT64_T, world);
+  MPI_Allgatherv(tag.data(), n, MPI_INT64_T, gtag.data(), counts.data(), displs.data(), MPI_INT64_T,
+                 world);
   MPI_Allgatherv(type.data(), n, MPI_INT, gtype.data(), counts.data(), displs.data(), MPI_INT,
                  world);
-  MPI_Allgatherv(x.data(), 3 * n, MPI_DOUBLE, gx.data(), counts3.data(), displs3.data(),
-                 MPI_DOUBLE, world);
+  MPI_Allgatherv(x.data(), 3 * n, MPI_DOUBLE, gx.data(), counts3.data(), displs3.data(), MPI_DOUBLE,
+                 world);
 
   std::vector<int> order(total);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](int a, int b) { return gtag[a] < gtag[b]; });
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
+    return gtag[a] < gtag[b];
+  });
   all_tag.resize(total);
   all_type.resize(total);
   all_x.resize(3 * std::size_t(total));
@@ -304,7 +312,7 @@ void ComputeGlassMPNN::evaluate()
   std::string failure;
   try {
     mlglass::TileOptions opts = tile_options();
-    opts.first_batch = comm->me;     // batches dealt round-robin: the same on any rank count
+    opts.first_batch = comm->me;    // batches dealt round-robin: the same on any rank count
     opts.batch_step = comm->nprocs;
     tiles = mlglass::classify_tiles(*classifier, box_of_domain(), all_x.data(), all_tag.size(),
                                     all_type.data(), all_tag.data(), opts);
@@ -358,16 +366,19 @@ int ComputeGlassMPNN::pick_cuda_device()
   MPI_Comm_size(node, &node_size);
   MPI_Comm_free(&node);
   if (ndev < 1)
-    throw std::runtime_error("device cuda requested, but LibTorch sees no CUDA device (LibTorch "
-                             "without CUDA, no GPU, or CUDA_VISIBLE_DEVICES empty): use device cpu");
+    throw std::runtime_error(
+        "device cuda requested, but LibTorch sees no CUDA device (LibTorch "
+        "without CUDA, no GPU, or CUDA_VISIBLE_DEVICES empty): use device cpu");
 
   const int kokkos_device = mlglass_compat::kokkos_device_id(lmp);
   if (kokkos_device >= 0 && kokkos_device < ndev) return kokkos_device;
 
   if (node_rank == 0 && comm->me == 0) {
     if (node_size < ndev)
-      error->warning(FLERR, "Compute glass/mpnn: {} rank(s) on this node, {} CUDA devices: {} GPU(s) "
-                            "left idle", node_size, ndev, ndev - node_size);
+      error->warning(FLERR,
+                     "Compute glass/mpnn: {} rank(s) on this node, {} CUDA devices: {} GPU(s) "
+                     "left idle",
+                     node_size, ndev, ndev - node_size);
     else if (node_size > ndev)
       error->warning(FLERR, "Compute glass/mpnn: {} ranks on this node share {} CUDA device(s)",
                      node_size, ndev);

@@ -44,7 +44,8 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
     Fix(lmp, narg, arg), peratom_energy(0), ncols(3), nvalues(5), peratom(nullptr), append(0),
     fp(nullptr), quenching(0), xlast_call(-1)
 {
-  if (narg < 4) error->all(FLERR, "Illegal fix inherent command: missing N (fix ID group inherent N ...)");
+  if (narg < 4)
+    error->all(FLERR, "Illegal fix inherent command: missing N (fix ID group inherent N ...)");
   nevery = utils::inumeric(FLERR, arg[3], false, lmp);
   if (nevery <= 0) error->all(FLERR, "Fix inherent: N must be > 0, got {}", nevery);
 
@@ -56,47 +57,79 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
     const std::string key = arg[iarg];
     if (iarg + 1 >= narg) error->all(FLERR, "Fix inherent: missing value for keyword '{}'", key);
     const char *value = arg[iarg + 1];
-    auto real = [&]() { return utils::numeric(FLERR, value, false, lmp); };
-    auto integer = [&]() { return utils::inumeric(FLERR, value, false, lmp); };
-    if (key == "etol") params.etol = real();
-    else if (key == "ftol") params.ftol = real();
-    else if (key == "maxiter") params.maxiter = utils::bnumeric(FLERR, value, false, lmp);
-    else if (key == "maxeval") params.maxeval = utils::bnumeric(FLERR, value, false, lmp);
-    else if (key == "dmax") params.dmax = real();
-    else if (key == "delaystep") params.delaystep = integer();
-    else if (key == "dtgrow") params.dtgrow = real();
-    else if (key == "dtshrink") params.dtshrink = real();
-    else if (key == "alpha0") params.alpha0 = real();
-    else if (key == "alphashrink") params.alphashrink = real();
-    else if (key == "tmax") params.tmax = real();
-    else if (key == "tmin") params.tmin = real();
-    else if (key == "vdfmax") params.vdfmax = integer();
-    else if (key == "halfstepback") params.halfstepback = yes_no(key, value);
-    else if (key == "initialdelay") params.initialdelay = yes_no(key, value);
+    auto real = [&]() {
+      return utils::numeric(FLERR, value, false, lmp);
+    };
+    auto integer = [&]() {
+      return utils::inumeric(FLERR, value, false, lmp);
+    };
+    if (key == "etol")
+      params.etol = real();
+    else if (key == "ftol")
+      params.ftol = real();
+    else if (key == "maxiter")
+      params.maxiter = utils::bnumeric(FLERR, value, false, lmp);
+    else if (key == "maxeval")
+      params.maxeval = utils::bnumeric(FLERR, value, false, lmp);
+    else if (key == "dmax")
+      params.dmax = real();
+    else if (key == "delaystep")
+      params.delaystep = integer();
+    else if (key == "dtgrow")
+      params.dtgrow = real();
+    else if (key == "dtshrink")
+      params.dtshrink = real();
+    else if (key == "alpha0")
+      params.alpha0 = real();
+    else if (key == "alphashrink")
+      params.alphashrink = real();
+    else if (key == "tmax")
+      params.tmax = real();
+    else if (key == "tmin")
+      params.tmin = real();
+    else if (key == "vdfmax")
+      params.vdfmax = integer();
+    else if (key == "halfstepback")
+      params.halfstepback = yes_no(key, value);
+    else if (key == "initialdelay")
+      params.initialdelay = yes_no(key, value);
     else if (key == "integrator") {
       const std::string v = value;
-      if (v == "eulerimplicit") params.integrator = mlglass::FireIntegrator::euler_implicit;
-      else if (v == "verlet") params.integrator = mlglass::FireIntegrator::verlet;
-      else if (v == "leapfrog") params.integrator = mlglass::FireIntegrator::leapfrog;
-      else if (v == "eulerexplicit") params.integrator = mlglass::FireIntegrator::euler_explicit;
+      if (v == "eulerimplicit")
+        params.integrator = mlglass::FireIntegrator::euler_implicit;
+      else if (v == "verlet")
+        params.integrator = mlglass::FireIntegrator::verlet;
+      else if (v == "leapfrog")
+        params.integrator = mlglass::FireIntegrator::leapfrog;
+      else if (v == "eulerexplicit")
+        params.integrator = mlglass::FireIntegrator::euler_explicit;
       else
         error->all(FLERR,
                    "Fix inherent: integrator '{}' unknown (eulerimplicit, verlet, leapfrog, "
-                   "eulerexplicit)", v);
+                   "eulerexplicit)",
+                   v);
     } else if (key == "norm") {
       const std::string v = value;
-      if (v == "two") params.norm = mlglass::ForceNorm::two;
-      else if (v == "max") params.norm = mlglass::ForceNorm::max;
-      else if (v == "inf") params.norm = mlglass::ForceNorm::inf;
-      else error->all(FLERR, "Fix inherent: norm '{}' unknown (two, max, inf)", v);
-    } else if (key == "file") filename = value;
-    else if (key == "append") append = yes_no(key, value);
-    else if (key == "energy") peratom_energy = yes_no(key, value);
+      if (v == "two")
+        params.norm = mlglass::ForceNorm::two;
+      else if (v == "max")
+        params.norm = mlglass::ForceNorm::max;
+      else if (v == "inf")
+        params.norm = mlglass::ForceNorm::inf;
+      else
+        error->all(FLERR, "Fix inherent: norm '{}' unknown (two, max, inf)", v);
+    } else if (key == "file")
+      filename = value;
+    else if (key == "append")
+      append = yes_no(key, value);
+    else if (key == "energy")
+      peratom_energy = yes_no(key, value);
     else
       error->all(FLERR,
                  "Fix inherent: unknown keyword '{}' (expected etol, ftol, maxiter, maxeval, dmax, "
                  "delaystep, dtgrow, dtshrink, alpha0, alphashrink, tmax, tmin, integrator, "
-                 "halfstepback, initialdelay, vdfmax, norm, file, append, energy)", key);
+                 "halfstepback, initialdelay, vdfmax, norm, file, append, energy)",
+                 key);
   }
   const std::string problem = params.validate();
   if (!problem.empty()) error->all(FLERR, "Fix inherent: {}", problem);
@@ -136,9 +169,12 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
       fp = fopen(filename.c_str(), append ? "a" : "w");
       ok = fp != nullptr;
       if (fp) {
-        fmt::print(fp, "# fix {} inherent: one line per quench\n# step temp eis_atom eis_total "
-                   "iterations evaluations fnorm reason\n", id);
-        fmt::print(fp, "# reason: 0 max iterations, 1 max force evaluations, 2 energy tolerance, "
+        fmt::print(fp,
+                   "# fix {} inherent: one line per quench\n# step temp eis_atom eis_total "
+                   "iterations evaluations fnorm reason\n",
+                   id);
+        fmt::print(fp,
+                   "# reason: 0 max iterations, 1 max force evaluations, 2 energy tolerance, "
                    "3 force tolerance, 11 max iterations with v.f negative\n");
         fflush(fp);
       }
@@ -177,13 +213,16 @@ void FixInherent::init()
   if (domain->box_change)
     error->all(FLERR, "Fix inherent cannot be used while the box changes (fix npt, deform, ...)");
   if (modify->min_dof())
-    error->all(FLERR, "Fix inherent cannot be used with fixes adding minimizer degrees of freedom "
-                      "(fix box/relax)");
+    error->all(FLERR,
+               "Fix inherent cannot be used with fixes adding minimizer degrees of freedom "
+               "(fix box/relax)");
   if (utils::strmatch(update->integrate_style, "^respa"))
     error->all(FLERR, "Fix inherent does not support run_style respa");
   if (mlglass_compat::kokkos_on(lmp) && !mlglass_compat::kokkos_sync_available())
-    error->all(FLERR, "Fix inherent under -k on needs Atom::sync_modify(), which this LAMMPS ({}) "
-                      "lacks: run without -k on (see doc/build.rst)", LAMMPS_VERSION_NUMBER);
+    error->all(FLERR,
+               "Fix inherent under -k on needs Atom::sync_modify(), which this LAMMPS ({}) "
+               "lacks: run without -k on (see doc/build.rst)",
+               LAMMPS_VERSION_NUMBER);
 }
 
 /* ----------------------------------------------------------------------
@@ -238,9 +277,10 @@ void FixInherent::quench()
   const int me = comm->me;
   const bool exact = xlast_call == neighbor->lastcall && xlast.size() == 3 * size_t(nlocal0);
   if (!exact && me == 0)
-    error->warning(FLERR, "Fix inherent: positions of the last neighbor build unknown (run pre "
-                          "no after a change?); the trajectory continues correctly but not "
-                          "bit-identically");
+    error->warning(FLERR,
+                   "Fix inherent: positions of the last neighbor build unknown (run pre "
+                   "no after a change?); the trajectory continues correctly but not "
+                   "bit-identically");
 
   // ---- 1. save the dynamical state ------------------------------------------------------------
   MDSnapshot snapshot;
@@ -345,14 +385,22 @@ double FixInherent::compute_scalar()
 double FixInherent::compute_vector(int n)
 {
   switch (n) {
-    case 0: return last.eis_atom;
-    case 1: return last.eis_total;
-    case 2: return double(last.iterations);
-    case 3: return double(last.evaluations);
-    case 4: return last.fnorm;
-    case 5: return double(last.reason);
-    case 6: return double(last.step);
-    default: return double(last.count);
+    case 0:
+      return last.eis_atom;
+    case 1:
+      return last.eis_total;
+    case 2:
+      return double(last.iterations);
+    case 3:
+      return double(last.evaluations);
+    case 4:
+      return last.fnorm;
+    case 5:
+      return double(last.reason);
+    case 6:
+      return double(last.step);
+    default:
+      return double(last.count);
   }
 }
 
@@ -361,9 +409,14 @@ double FixInherent::compute_vector(int n)
 void FixInherent::write_restart(FILE *fpr)
 {
   const double list[9] = {1.0,    // format version
-                          last.eis_atom,        last.eis_total,           last.fnorm,
-                          double(last.iterations), double(last.evaluations), double(last.step),
-                          double(last.count),   double(last.reason)};
+                          last.eis_atom,
+                          last.eis_total,
+                          last.fnorm,
+                          double(last.iterations),
+                          double(last.evaluations),
+                          double(last.step),
+                          double(last.count),
+                          double(last.reason)};
   if (comm->me == 0) {
     const int size = sizeof(list);
     fwrite(&size, sizeof(int), 1, fpr);

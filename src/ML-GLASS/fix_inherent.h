@@ -59,9 +59,9 @@ class FixInherent : public Fix {
 
  private:
   mlglass::FireParams params;
-  int peratom_energy;          // 1 if column 4 of the per-atom array is the IS energy
-  int ncols;                   // visible per-atom columns
-  int nvalues;                 // ncols + 2 hidden columns: home index, home rank
+  int peratom_energy;    // 1 if column 4 of the per-atom array is the IS energy
+  int ncols;             // visible per-atom columns
+  int nvalues;           // ncols + 2 hidden columns: home index, home rank
   double **peratom;
   std::string filename;
   int append;

@@ -48,8 +48,7 @@ using mlglass_compat::kokkos_sync;
 namespace {
 
 // a force style's compute() bracketed the way MinKokkos brackets it
-template <class Style, class Call>
-void evaluate(LAMMPS *lmp, Style *style, Call call)
+template <class Style, class Call> void evaluate(LAMMPS *lmp, Style *style, Call call)
 {
   kokkos_sync(lmp, style->execution_space, style->datamask_read, 0);
   call();
@@ -141,13 +140,21 @@ double LammpsFireSystem::setup()
   force_clear();
   modify->setup_pre_force(0);
   Pair *pair = force->pair;
-  if (pair && pair->compute_flag) evaluate(lmp, pair, [&] { pair->compute(eflag, 0); });
-  else if (pair) pair->compute_dummy(eflag, 0);
+  if (pair && pair->compute_flag)
+    evaluate(lmp, pair, [&] {
+      pair->compute(eflag, 0);
+    });
+  else if (pair)
+    pair->compute_dummy(eflag, 0);
   bonded_forces();
   if (KSpace *kspace = force->kspace) {
     kspace->setup();
-    if (kspace->compute_flag) evaluate(lmp, kspace, [&] { kspace->compute(eflag, 0); });
-    else kspace->compute_dummy(eflag, 0);
+    if (kspace->compute_flag)
+      evaluate(lmp, kspace, [&] {
+        kspace->compute(eflag, 0);
+      });
+    else
+      kspace->compute_dummy(eflag, 0);
   }
   modify->setup_pre_reverse(eflag, 0);
   if (force->newton) comm->reverse_comm();
@@ -186,10 +193,16 @@ double LammpsFireSystem::forces()
   force_clear();
   if (modify->n_min_pre_force) modify->min_pre_force(0);
   Pair *pair = force->pair;
-  if (pair && pair->compute_flag) evaluate(lmp, pair, [&] { pair->compute(eflag, 0); });
+  if (pair && pair->compute_flag)
+    evaluate(lmp, pair, [&] {
+      pair->compute(eflag, 0);
+    });
   bonded_forces();
   KSpace *kspace = force->kspace;
-  if (kspace && kspace->compute_flag) evaluate(lmp, kspace, [&] { kspace->compute(eflag, 0); });
+  if (kspace && kspace->compute_flag)
+    evaluate(lmp, kspace, [&] {
+      kspace->compute(eflag, 0);
+    });
   if (modify->n_min_pre_reverse) modify->min_pre_reverse(eflag, 0);
   if (force->newton) comm->reverse_comm();
   if (modify->n_min_post_force) modify->min_post_force(0);
@@ -216,12 +229,22 @@ void LammpsFireSystem::set_energy_flags()
 void LammpsFireSystem::bonded_forces()
 {
   if (atom->molecular == Atom::ATOMIC) return;
-  if (Bond *bond = force->bond) evaluate(lmp, bond, [&] { bond->compute(eflag, 0); });
-  if (Angle *angle = force->angle) evaluate(lmp, angle, [&] { angle->compute(eflag, 0); });
+  if (Bond *bond = force->bond)
+    evaluate(lmp, bond, [&] {
+      bond->compute(eflag, 0);
+    });
+  if (Angle *angle = force->angle)
+    evaluate(lmp, angle, [&] {
+      angle->compute(eflag, 0);
+    });
   if (Dihedral *dihedral = force->dihedral)
-    evaluate(lmp, dihedral, [&] { dihedral->compute(eflag, 0); });
+    evaluate(lmp, dihedral, [&] {
+      dihedral->compute(eflag, 0);
+    });
   if (Improper *improper = force->improper)
-    evaluate(lmp, improper, [&] { improper->compute(eflag, 0); });
+    evaluate(lmp, improper, [&] {
+      improper->compute(eflag, 0);
+    });
 }
 
 // Min::force_clear()
