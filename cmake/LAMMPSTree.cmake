@@ -31,6 +31,19 @@ endif()
 
 mlglass_lammps_version_number("${LAMMPS_SRC}" LAMMPS_VERSION_NUMBER)
 
+# The LAMMPS releases ML-GLASS is known to build and pass its tests with (doc/build.rst).
+set(MLGLASS_LAMMPS_OLDEST 20210929)   # 29 Sep 2021, Debian 12
+set(MLGLASS_LAMMPS_NEWEST 20260704)   # 4 Jul 2026
+option(MLGLASS_ALLOW_ANY_LAMMPS "Configure against a LAMMPS release outside the tested range" OFF)
+if(NOT MLGLASS_ALLOW_ANY_LAMMPS AND (LAMMPS_VERSION_NUMBER LESS MLGLASS_LAMMPS_OLDEST OR
+                                     LAMMPS_VERSION_NUMBER GREATER MLGLASS_LAMMPS_NEWEST))
+  message(FATAL_ERROR "LAMMPS version ${LAMMPS_VERSION_NUMBER} (${LAMMPS_SRC}/version.h) is outside "
+                      "the versions ML-GLASS supports, ${MLGLASS_LAMMPS_OLDEST} to ${MLGLASS_LAMMPS_NEWEST}. "
+                      "Use a LAMMPS release in that range (tools/setup-lammps.sh builds 29Sep2021 or "
+                      "4Jul2026), or pass -DMLGLASS_ALLOW_ANY_LAMMPS=ON to try this one anyway "
+                      "(untested; see doc/build.rst for the checks to run).")
+endif()
+
 # The plugin must be compiled with the integer sizes and exception mode LAMMPS itself was built with.
 load_cache("${LAMMPS_BINARY_DIR}" READ_WITH_PREFIX LMP_
            LAMMPS_SIZES LAMMPS_EXCEPTIONS BUILD_MPI PKG_PLUGIN BUILD_SHARED_LIBS PKG_KOKKOS)
@@ -39,11 +52,21 @@ if(NOT LMP_LAMMPS_SIZES)
 endif()
 string(TOUPPER "${LMP_LAMMPS_SIZES}" _sizes)
 if(NOT LMP_PKG_PLUGIN)
-  message(WARNING "LAMMPS in ${LAMMPS_BINARY_DIR} was built without PKG_PLUGIN: "
-                  "it cannot 'plugin load' mlglassplugin.so")
+  message(FATAL_ERROR "LAMMPS in ${LAMMPS_BINARY_DIR} was built without the PLUGIN package "
+                      "(PKG_PLUGIN is off in its CMakeCache.txt): it cannot 'plugin load' "
+                      "mlglassplugin.so. Reconfigure that LAMMPS with -D PKG_PLUGIN=on and rebuild it, "
+                      "or build ML-GLASS into it as a package (tools/install-in-tree.sh, doc/build.rst).")
+endif()
+if(NOT LMP_BUILD_SHARED_LIBS)
+  message(FATAL_ERROR "LAMMPS in ${LAMMPS_BINARY_DIR} was not built as a shared library "
+                      "(BUILD_SHARED_LIBS is off in its CMakeCache.txt): a plugin needs the LAMMPS "
+                      "symbols exported from liblammps.so. Reconfigure that LAMMPS with "
+                      "-D BUILD_SHARED_LIBS=on and rebuild it, or build ML-GLASS into it as a package "
+                      "(tools/install-in-tree.sh, doc/build.rst).")
 endif()
 if(NOT LMP_BUILD_MPI)
-  message(FATAL_ERROR "ML-GLASS needs a LAMMPS built with MPI (BUILD_MPI=on)")
+  message(FATAL_ERROR "LAMMPS in ${LAMMPS_BINARY_DIR} was built without MPI (BUILD_MPI is off): "
+                      "ML-GLASS needs an MPI LAMMPS. Reconfigure it with -D BUILD_MPI=on and rebuild it.")
 endif()
 
 add_library(mlglass_lammps_headers INTERFACE)

@@ -40,7 +40,39 @@ set(MLGLASS_STYLE_SOURCES
   compute_bgraph.cpp
   compute_glass_mpnn.cpp
   fix_inherent.cpp
+  lammps_fire_system.cpp
+  md_snapshot.cpp
 )
+
+# The part of the core library the styles use (k-NN graphs, B-graph metrics, FIRE, windows), each
+# an entry of MLGLASS_CORE_SOURCES; the styles also use all of MLGLASS_MODEL_SOURCES. The in-tree
+# package build compiles exactly these (tools/install-in-tree.sh): not the T_g fit, labelling,
+# renderer, dataset or dump reader, which only the mlglass program needs.
+set(MLGLASS_STYLE_CORE_SOURCES
+  knn.cpp
+  window_graph.cpp
+  bgraph.cpp
+  fire.cpp
+)
+
+# Absolute paths of every source file the LAMMPS styles need (styles, model, core part), in out_var.
+function(mlglass_style_closure out_var)
+  set(_all)
+  foreach(_f ${MLGLASS_STYLE_CORE_SOURCES})
+    if(NOT _f IN_LIST MLGLASS_CORE_SOURCES)
+      message(FATAL_ERROR "MLGLASS_STYLE_CORE_SOURCES names ${_f}, which is not in "
+                          "MLGLASS_CORE_SOURCES (cmake/MLGLASSCommon.cmake): update the list")
+    endif()
+    list(APPEND _all "${MLGLASS_CORE_DIR}/${_f}")
+  endforeach()
+  foreach(_f ${MLGLASS_MODEL_SOURCES})
+    list(APPEND _all "${MLGLASS_MODEL_DIR}/${_f}")
+  endforeach()
+  foreach(_f ${MLGLASS_STYLE_SOURCES})
+    list(APPEND _all "${MLGLASS_STYLE_DIR}/${_f}")
+  endforeach()
+  set(${out_var} ${_all} PARENT_SCOPE)
+endfunction()
 
 # LAMMPS_VERSION_NUMBER (YYYYMMDD) from a LAMMPS tree's src/version.h, e.g. "29 Sep 2021" -> 20210929.
 function(mlglass_lammps_version_number lammps_src_dir out_var)
@@ -66,14 +98,33 @@ function(mlglass_add_dependencies target lammps_src_dir)
   mlglass_lammps_version_number("${lammps_src_dir}" _version)
   target_compile_definitions(${target} PRIVATE LAMMPS_VERSION_NUMBER=${_version})
   target_compile_features(${target} PUBLIC cxx_std_17)
-  # The core library's dump reader reads .gz dumps through zlib; the in-tree package compiles the
-  # core sources into the lammps target itself, so that target needs it too.
-  find_package(ZLIB REQUIRED)
-  target_link_libraries(${target} PRIVATE ZLIB::ZLIB)
   # compute glass/mpnn runs TorchScript models through LibTorch and reads their JSON metadata.
   # SYSTEM: torch's headers are not held to our warning flags.
   find_package(Torch REQUIRED)
   find_package(nlohmann_json 3 REQUIRED)
   target_include_directories(${target} SYSTEM PRIVATE ${TORCH_INCLUDE_DIRS})
   target_link_libraries(${target} PRIVATE ${TORCH_LIBRARIES} nlohmann_json::nlohmann_json)
+  mlglass_nlohmann_first(${target})
+endfunction()
+
+# LAMMPS from 2025 on has its own src/nlohmann/json.hpp (namespace nlohmann_lmp) that stops with
+# "Please include json.h instead". A target with LAMMPS' src/ on its include path (the in-tree
+# `lammps` target, the in-process tests) would reach it for <nlohmann/json.hpp> before the system
+# nlohmann-json in /usr/include, which no -I can put first (GCC drops system directories from -I).
+# A directory holding only a link to the system's nlohmann/, first on the target's include path,
+# does; LAMMPS' own json.h includes "nlohmann/json.hpp" relative to itself and is unaffected.
+function(mlglass_nlohmann_first target)
+  find_package(nlohmann_json 3 REQUIRED)
+  get_target_property(_dirs nlohmann_json::nlohmann_json INTERFACE_INCLUDE_DIRECTORIES)
+  foreach(_dir ${_dirs})
+    if(EXISTS "${_dir}/nlohmann/json.hpp")
+      set(_first "${CMAKE_BINARY_DIR}/mlglass-nlohmann")
+      if(NOT EXISTS "${_first}/nlohmann/json.hpp")
+        file(MAKE_DIRECTORY "${_first}")
+        file(CREATE_LINK "${_dir}/nlohmann" "${_first}/nlohmann" SYMBOLIC)
+      endif()
+      target_include_directories(${target} BEFORE PRIVATE "${_first}")
+      return()
+    endif()
+  endforeach()
 endfunction()

@@ -5,6 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config dpkg-dev git
+  clang-format    # the format.styles test: src/ML-GLASS in LAMMPS' own clang-format style
   libopenmpi-dev openmpi-bin
   libtorch-dev libopenblas0-openmp
   libtrilinos-kokkos-dev

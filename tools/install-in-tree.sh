@@ -3,10 +3,13 @@
 #
 #   tools/install-in-tree.sh /path/to/lammps
 #
-# Copies src/ML-GLASS (without the plugin entry point), the core library and the model to
-# <lammps>/src/ML-GLASS, the CMake module to <lammps>/cmake/Modules/Packages/ML-GLASS.cmake, and
-# adds ML-GLASS to the package lists of <lammps>/cmake/CMakeLists.txt. Running it again updates
-# the files and leaves the lists as they are.
+# Copies what the styles need into <lammps>/src/ML-GLASS: the sources mlglass_style_closure() of
+# cmake/MLGLASSCommon.cmake names (MLGLASS_STYLE_SOURCES, MLGLASS_MODEL_SOURCES and the part of
+# MLGLASS_CORE_SOURCES in MLGLASS_STYLE_CORE_SOURCES: the lists the plugin build compiles too;
+# LAMMPS compiles every .cpp of a package directory, so nothing else is copied: no CNN, T_g fit,
+# renderer or labelling) plus the headers of src/ML-GLASS, src/core and src/model; the CMake module
+# to <lammps>/cmake/Modules/Packages/ML-GLASS.cmake; and adds ML-GLASS to the package lists of
+# <lammps>/cmake/CMakeLists.txt. Running it again replaces the files and leaves the lists as they are.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LMP=${1:?usage: install-in-tree.sh /path/to/lammps}
@@ -14,11 +17,30 @@ LMP=${1:?usage: install-in-tree.sh /path/to/lammps}
   echo "install-in-tree.sh: $LMP is not a LAMMPS source tree (no src/version.h, cmake/CMakeLists.txt)" >&2
   exit 1
 }
+command -v cmake > /dev/null || { echo "install-in-tree.sh: cmake not found" >&2; exit 1; }
+
+# The source lists, read from cmake/MLGLASSCommon.cmake by CMake itself: one source of truth.
+LISTS=$(mktemp)
+trap 'rm -f "$LISTS" "$LISTS.cmake"' EXIT
+cat > "$LISTS.cmake" <<CMAKE
+cmake_minimum_required(VERSION 3.16)
+include("$ROOT/cmake/MLGLASSCommon.cmake")
+mlglass_style_closure(_sources)
+foreach(_f \${_sources})
+  file(APPEND "$LISTS" "\${_f}\n")
+endforeach()
+CMAKE
+cmake -P "$LISTS.cmake"
+mapfile -t SOURCES < "$LISTS"
+[ "${#SOURCES[@]}" -gt 0 ] || { echo "install-in-tree.sh: empty source lists in cmake/MLGLASSCommon.cmake" >&2; exit 1; }
 
 mkdir -p "$LMP/src/ML-GLASS" "$LMP/cmake/Modules/Packages"
 rm -f "$LMP/src/ML-GLASS/"*.{h,cpp}
-for f in "$ROOT"/src/ML-GLASS/*.{h,cpp} "$ROOT"/src/core/*.{h,cpp} "$ROOT"/src/model/*.{h,cpp}; do
-  [ "$(basename "$f")" = mlglassplugin.cpp ] && continue
+for f in "${SOURCES[@]}"; do
+  [ -f "$f" ] || { echo "install-in-tree.sh: $f is listed in cmake/MLGLASSCommon.cmake but missing" >&2; exit 1; }
+  cp "$f" "$LMP/src/ML-GLASS/"
+done
+for f in "$ROOT"/src/ML-GLASS/*.h "$ROOT"/src/core/*.h "$ROOT"/src/model/*.h; do
   cp "$f" "$LMP/src/ML-GLASS/"
 done
 cp "$ROOT/cmake/Modules/Packages/ML-GLASS.cmake" "$LMP/cmake/Modules/Packages/ML-GLASS.cmake"
@@ -34,4 +56,4 @@ if ! grep -q "ML-GLASS" "$CML"; then
     exit 1
   }
 fi
-echo "install-in-tree.sh: ML-GLASS installed into $LMP; configure LAMMPS with -D PKG_ML-GLASS=on"
+echo "install-in-tree.sh: ML-GLASS (${#SOURCES[@]} sources) installed into $LMP; configure LAMMPS with -D PKG_ML-GLASS=on"

@@ -10,6 +10,7 @@
 #include "union_find.h"
 
 #include "atom.h"
+#include "atom_masks.h"
 #include "comm.h"
 #include "domain.h"
 #include "error.h"
@@ -59,14 +60,11 @@ ComputeBGraph::ComputeBGraph(LAMMPS *lmp, int narg, char **arg) :
       cutoff = utils::numeric(FLERR, value, false, lmp);
       if (cutoff <= 0.0) error->all(FLERR, "Compute bgraph: cutoff must be > 0, got {}", value);
     } else if (key == "normalize") {
-      const std::string v = value;
-      if (v == "yes") normalize = 1;
-      else if (v == "no") normalize = 0;
-      else error->all(FLERR, "Compute bgraph: normalize expects yes or no, got '{}'", v);
+      normalize = mlglass_compat::logical(lmp, "Compute bgraph", key, value) ? 1 : 0;
     } else {
-      error->all(FLERR,
-                 "Compute bgraph: unknown keyword '{}' (expected btype, k, rule, cutoff, normalize)",
-                 key);
+      error->all(
+          FLERR,
+          "Compute bgraph: unknown keyword '{}' (expected btype, k, rule, cutoff, normalize)", key);
     }
     iarg += 2;
   }
@@ -80,6 +78,11 @@ ComputeBGraph::ComputeBGraph(LAMMPS *lmp, int narg, char **arg) :
   size_peratom_cols = 2;
 
   comm_forward = std::max(k, 1);
+
+  // -k on: a plain (host) compute reading positions, types, groups and IDs; it changes nothing
+  execution_space = Host;
+  datamask_read = X_MASK | TYPE_MASK | MASK_MASK | TAG_MASK;
+  datamask_modify = EMPTY_MASK;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -118,8 +121,9 @@ void ComputeBGraph::init()
   for (int i = 0; i < atom->nlocal; i++)
     if (in_group(i) && atom->type[i] == btype) nb_local++;
   MPI_Allreduce(&nb_local, &nb, 1, MPI_LMP_BIGINT, MPI_SUM, world);
-  if (nb == 0) error->all(FLERR, "Compute bgraph: group {} has no atoms of btype {}",
-                          group->names[igroup], btype);
+  if (nb == 0)
+    error->all(FLERR, "Compute bgraph: group {} has no atoms of btype {}", group->names[igroup],
+               btype);
   if (group->count(igroup) <= k)
     error->all(FLERR, "Compute bgraph: group {} has {} atoms, need more than k = {}",
                group->names[igroup], group->count(igroup), k);
@@ -167,8 +171,8 @@ void ComputeBGraph::evaluate(int caller_flag)
     array_atom = components;
   }
 
-  if (update->firststep == update->ntimestep) neighbor->build_one(list, 1);
-  else neighbor->build_one(list);
+  mlglass_compat::kokkos_host_read(lmp, datamask_read);
+  mlglass_compat::build_occasional(neighbor, list, update->firststep == update->ntimestep);
 
   if (group->dynamic[igroup]) {
     commmode = MASK;
@@ -237,10 +241,11 @@ void ComputeBGraph::find_out_links()
     // Report the count from the rank that owns the atom.
     int count_all = -1, mine = (short_id == short_all) ? short_count : -1;
     MPI_Allreduce(&mine, &count_all, 1, MPI_INT, MPI_MAX, world);
-    error->all(FLERR,
-               "Compute bgraph: atom {} has only {} group neighbours within cutoff {}, needs k = {}; "
-               "increase the cutoff keyword",
-               short_all, count_all, std::sqrt(cutsq), k);
+    error->all(
+        FLERR,
+        "Compute bgraph: atom {} has only {} group neighbours within cutoff {}, needs k = {}; "
+        "increase the cutoff keyword",
+        short_all, count_all, std::sqrt(cutsq), k);
   }
 
   commmode = OUTLINKS;
@@ -305,14 +310,19 @@ void ComputeBGraph::build_adjacency()
   for (size_t p = 0; p < pair_first.size(); p++) adj[fill[pair_first[p]]++] = pair_second[p];
 
   degree.assign(nlocal, 0);
-  auto by_tag = [&](int a, int b) { return tag[a] < tag[b]; };
-  auto same_tag = [&](int a, int b) { return tag[a] == tag[b]; };
+  auto by_tag = [&](int a, int b) {
+    return tag[a] < tag[b];
+  };
+  auto same_tag = [&](int a, int b) {
+    return tag[a] == tag[b];
+  };
   int write = 0;
   for (int i = 0; i < nlocal; i++) {
     const int begin = adj_start[i], end = adj_start[i + 1];
     adj_start[i] = write;
     std::sort(adj.begin() + begin, adj.begin() + end, by_tag);
-    const int unique_end = int(std::unique(adj.begin() + begin, adj.begin() + end, same_tag) - adj.begin());
+    const int unique_end =
+        int(std::unique(adj.begin() + begin, adj.begin() + end, same_tag) - adj.begin());
     for (int s = begin; s < unique_end; s++) adj[write++] = adj[s];
     degree[i] = write - adj_start[i];
   }
@@ -408,8 +418,9 @@ void ComputeBGraph::reduce_metrics()
 
 /* ----------------------------------------------------------------------
    Size of the largest component, counted over owned atoms by final label (the union-find also
-   holds ghost images, so its set sizes are not component sizes). On one rank a histogram over atom IDs suffices; on several, each rank counts its atoms per
-   label and rank 0 merges the (label, count) pieces.
+   holds ghost images, so its set sizes are not component sizes). On one rank a histogram over
+   atom IDs suffices; on several, each rank counts its atoms per label and rank 0 merges the
+   (label, count) pieces.
 ------------------------------------------------------------------------- */
 
 bigint ComputeBGraph::largest_component()

@@ -21,9 +21,10 @@ namespace LAMMPS_NS {
 
 // B-particle graph metrics: links every B particle to its k nearest neighbours and reports
 // components, B-B links, isolated A/B particles, links and the largest component size (global
-// vector), plus per-atom component id and degree. Components are resolved across ranks the way
-// compute cluster/atom does it: a local union-find, then forward communication of the smallest
-// atom ID of each component until no rank changes.
+// vector), plus per-atom component id and degree. Components are resolved across ranks with a local
+// union-find, then forward communication of the smallest atom ID of each component until no rank
+// changes (compute cluster/atom communicates the same way, but within a rank it propagates labels
+// over neighbour pairs instead of using a union-find).
 class ComputeBGraph : public Compute {
  public:
   ComputeBGraph(class LAMMPS *, int, char **);
@@ -39,27 +40,27 @@ class ComputeBGraph : public Compute {
  private:
   enum CommMode { OUTLINKS, LABELS, MASK };
 
-  int btype;         // LAMMPS type of the B particles
-  int k;             // neighbours per emitting particle
-  int rule;          // mlglass::LinkRule
-  int normalize;     // divide the global vector by the number of atoms in the group
-  double cutoff;     // neighbour search cutoff (0: the pair cutoff)
+  int btype;        // LAMMPS type of the B particles
+  int k;            // neighbours per emitting particle
+  int rule;         // mlglass::LinkRule
+  int normalize;    // divide the global vector by the number of atoms in the group
+  double cutoff;    // neighbour search cutoff (0: the pair cutoff)
   double cutsq;
   class NeighList *list;
 
   int nmax;
-  double **components;                // per-atom array: [0] component id, [1] degree
-  std::vector<tagint> outtag;         // k out-link IDs per local+ghost atom (0: none)
-  std::vector<int> outidx;            // k out-link local indices per owned atom (-1: none)
+  double **components;           // per-atom array: [0] component id, [1] degree
+  std::vector<tagint> outtag;    // k out-link IDs per local+ghost atom (0: none)
+  std::vector<int> outidx;       // k out-link local indices per owned atom (-1: none)
   std::vector<int> pair_first, pair_second, fill;    // scratch for build_adjacency()
-  std::vector<tagint> label;          // component label per local+ghost atom
-  std::vector<int> adj_start, adj;    // owned atoms' adjacency (CSR, local indices)
+  std::vector<tagint> label;                         // component label per local+ghost atom
+  std::vector<int> adj_start, adj;                   // owned atoms' adjacency (CSR, local indices)
   std::vector<int> degree;
-  std::vector<tagint> root_min;       // scratch for resolve_components()
+  std::vector<tagint> root_min;    // scratch for resolve_components()
   mlglass::UnionFind uf;
   int commmode;
   bigint evaluated_step;
-  int evaluated_flag;                 // invoked_flag bit of the call that evaluated
+  int evaluated_flag;    // invoked_flag bit of the call that evaluated
 
   void evaluate(int caller_flag);
   void find_out_links();
@@ -71,7 +72,7 @@ class ComputeBGraph : public Compute {
   bool in_group(int i) const { return atom->mask[i] & groupbit; }
 };
 
-}  // namespace LAMMPS_NS
+}    // namespace LAMMPS_NS
 
 #endif
 #endif

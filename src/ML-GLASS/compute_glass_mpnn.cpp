@@ -5,6 +5,7 @@
 #include "compute_glass_mpnn.h"
 
 #include "atom.h"
+#include "atom_masks.h"
 #include "comm.h"
 #include "domain.h"
 #include "error.h"
@@ -12,6 +13,7 @@
 #include "update.h"
 
 #include "glass_classifier.h"
+#include "mlglass_lammps_compat.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,7 +32,9 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
     attention_flag(0), device("cpu"), nwindows(0), peratom_reduced(0), nmax(0), patom(nullptr),
     patom_attention(nullptr), evaluated_step(-1)
 {
-  if (narg < 4) error->all(FLERR, "Compute glass/mpnn: missing model file (compute ID group glass/mpnn model.pt ...)");
+  if (narg < 4)
+    error->all(FLERR,
+               "Compute glass/mpnn: missing model file (compute ID group glass/mpnn model.pt ...)");
   if (atom->tag_enable == 0) error->all(FLERR, "Compute glass/mpnn requires atom IDs");
   if (domain->triclinic) error->all(FLERR, "Compute glass/mpnn does not support triclinic boxes");
   model_path = arg[3];
@@ -38,7 +42,8 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
   int iarg = 4;
   while (iarg < narg) {
     const std::string key = arg[iarg];
-    if (iarg + 1 >= narg) error->all(FLERR, "Compute glass/mpnn: missing value for keyword '{}'", key);
+    if (iarg + 1 >= narg)
+      error->all(FLERR, "Compute glass/mpnn: missing value for keyword '{}'", key);
     const std::string value = arg[iarg + 1];
     if (key == "stride") {
       stride = utils::numeric(FLERR, value.c_str(), false, lmp);
@@ -58,29 +63,18 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
         error->all(FLERR, "Compute glass/mpnn: device must be cpu or cuda, got '{}'", value);
       device = value;
     } else if (key == "attention") {
-      if (value != "yes" && value != "no")
-        error->all(FLERR, "Compute glass/mpnn: attention must be yes or no, got '{}'", value);
-      attention_flag = value == "yes";
+      attention_flag = mlglass_compat::logical(lmp, "Compute glass/mpnn", key, value) ? 1 : 0;
     } else {
       error->all(FLERR, "Compute glass/mpnn: unknown keyword '{}'", key);
     }
     iarg += 2;
   }
 
-  // CUDA: one device per rank, picked by the rank's index on its node (as LAMMPS' ML packages do)
+  // CUDA: the device KOKKOS runs this rank on, else (node-local rank mod visible devices)
   std::string device_name = device;
   std::string failure;
   try {
-    if (device == "cuda") {
-      MPI_Comm node;
-      MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, comm->me, MPI_INFO_NULL, &node);
-      int node_rank = 0;
-      MPI_Comm_rank(node, &node_rank);
-      MPI_Comm_free(&node);
-      const int ndev = mlglass::GlassClassifier::cuda_device_count();
-      if (ndev < 1) throw std::runtime_error("device cuda requested, but LibTorch sees no CUDA device");
-      device_name = "cuda:" + std::to_string(node_rank % ndev);
-    }
+    if (device == "cuda") device_name = "cuda:" + std::to_string(pick_cuda_device());
     mlglass::GlassClassifier::set_threads(threads);
     classifier = std::make_unique<mlglass::GlassClassifier>(model_path, device_name);
   } catch (std::exception &e) {
@@ -90,7 +84,8 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
 
   const auto &info = classifier->info();
   if (attention_flag && !info.attention)
-    error->all(FLERR, "Compute glass/mpnn: attention yes, but model {} was trained without attention",
+    error->all(FLERR,
+               "Compute glass/mpnn: attention yes, but model {} was trained without attention",
                model_path);
   try {
     mlglass::check_model_fits(info, box_of_domain(), atom->ntypes);
@@ -98,6 +93,11 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
   } catch (std::exception &e) {
     error->all(FLERR, "Compute glass/mpnn: {}", e.what());
   }
+
+  // -k on: a plain (host) compute reading positions, types, groups and IDs; it changes nothing
+  execution_space = Host;
+  datamask_read = X_MASK | TYPE_MASK | MASK_MASK | TAG_MASK | IMAGE_MASK;
+  datamask_modify = EMPTY_MASK;
 
   scalar_flag = 1;
   extscalar = 0;
@@ -113,7 +113,8 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
     utils::logmesg(lmp,
                    "compute glass/mpnn: model {} (k = {}, window {} {}, validation AUC {:.4f}), "
                    "{} windows, device {}, {} thread(s) per rank\n",
-                   model_path, info.graph.k, window_override > 0 ? window_override : info.graph.window.side,
+                   model_path, info.graph.k,
+                   window_override > 0 ? window_override : info.graph.window.side,
                    info.graph.window.side_is_fraction ? "of the box" : "distance units",
                    info.validation_auc, nwindows, classifier->device(), threads);
 }
@@ -144,12 +145,13 @@ void ComputeGlassMPNN::init()
                n, nwindows);
   const auto &info = classifier->info();
   const double side = mlglass::tile_side(info, box_of_domain(), tile_options());
-  const double step = stride <= 0.0                    ? side
+  const double step = stride <= 0.0        ? side
       : info.graph.window.side_is_fraction ? stride * domain->prd[0]
                                            : stride;
   if (step > side * (1.0 + 1e-12) && comm->me == 0)
-    error->warning(FLERR, "Compute glass/mpnn: stride larger than the window: some atoms are in no "
-                          "window (their per-atom value is -1)");
+    error->warning(FLERR,
+                   "Compute glass/mpnn: stride larger than the window: some atoms are in no "
+                   "window (their per-atom value is -1)");
   evaluated_step = -1;    // a new run: positions may have been changed by commands in between
 }
 
@@ -202,8 +204,8 @@ void ComputeGlassMPNN::compute_peratom()
   for (int i = 0; i < atom->nlocal; ++i) {
     double p = 0.0, a = 0.0;
     if (mask[i] & groupbit) {
-      const auto idx = std::lower_bound(all_tag.begin(), all_tag.end(), std::int64_t(tag[i])) -
-          all_tag.begin();
+      const auto idx =
+          std::lower_bound(all_tag.begin(), all_tag.end(), std::int64_t(tag[i])) - all_tag.begin();
       const double n = tiles.atom_windows[idx];
       p = n > 0.0 ? tiles.atom_p[idx] / n : -1.0;
       a = n > 0.0 && attention_flag ? tiles.atom_attention[idx] / n : 0.0;
@@ -275,16 +277,18 @@ void ComputeGlassMPNN::gather_atoms()
   std::vector<std::int64_t> gtag(total);
   std::vector<int> gtype(total);
   std::vector<double> gx(3 * std::size_t(total));
-  MPI_Allgatherv(tag.data(), n, MPI_INT64_T, gtag.data(), counts.data(), displs.data(),
-                 MPI_INT64_T, world);
+  MPI_Allgatherv(tag.data(), n, MPI_INT64_T, gtag.data(), counts.data(), displs.data(), MPI_INT64_T,
+                 world);
   MPI_Allgatherv(type.data(), n, MPI_INT, gtype.data(), counts.data(), displs.data(), MPI_INT,
                  world);
-  MPI_Allgatherv(x.data(), 3 * n, MPI_DOUBLE, gx.data(), counts3.data(), displs3.data(),
-                 MPI_DOUBLE, world);
+  MPI_Allgatherv(x.data(), 3 * n, MPI_DOUBLE, gx.data(), counts3.data(), displs3.data(), MPI_DOUBLE,
+                 world);
 
   std::vector<int> order(total);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](int a, int b) { return gtag[a] < gtag[b]; });
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
+    return gtag[a] < gtag[b];
+  });
   all_tag.resize(total);
   all_type.resize(total);
   all_x.resize(3 * std::size_t(total));
@@ -303,11 +307,12 @@ void ComputeGlassMPNN::evaluate()
 {
   if (evaluated_step == update->ntimestep) return;
 
+  mlglass_compat::kokkos_host_read(lmp, datamask_read);
   gather_atoms();
   std::string failure;
   try {
     mlglass::TileOptions opts = tile_options();
-    opts.first_batch = comm->me;     // batches dealt round-robin: the same on any rank count
+    opts.first_batch = comm->me;    // batches dealt round-robin: the same on any rank count
     opts.batch_step = comm->nprocs;
     tiles = mlglass::classify_tiles(*classifier, box_of_domain(), all_x.data(), all_tag.size(),
                                     all_type.data(), all_tag.data(), opts);
@@ -341,6 +346,44 @@ void ComputeGlassMPNN::evaluate()
   std::copy(window_p.begin(), window_p.end(), vec.begin() + kSummary);
   peratom_reduced = 0;
   evaluated_step = update->ntimestep;
+}
+
+/* ----------------------------------------------------------------------
+   The CUDA device of this rank. Under -k on with a KOKKOS GPU backend: the device Kokkos runs on,
+   asked through Kokkos::device_id() found in liblammps at run time (a plugin holds no Kokkos code;
+   Kokkos >= 4.1 has it). Otherwise, as LAMMPS' GPU and KOKKOS packages assign GPUs: the rank's
+   index on its node modulo the devices LibTorch sees, with a warning when that leaves GPUs idle or
+   makes ranks share one. Throws if LibTorch sees no CUDA device.
+------------------------------------------------------------------------- */
+
+int ComputeGlassMPNN::pick_cuda_device()
+{
+  const int ndev = mlglass::GlassClassifier::cuda_device_count();
+  MPI_Comm node;
+  MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, comm->me, MPI_INFO_NULL, &node);
+  int node_rank = 0, node_size = 1;
+  MPI_Comm_rank(node, &node_rank);
+  MPI_Comm_size(node, &node_size);
+  MPI_Comm_free(&node);
+  if (ndev < 1)
+    throw std::runtime_error(
+        "device cuda requested, but LibTorch sees no CUDA device (LibTorch "
+        "without CUDA, no GPU, or CUDA_VISIBLE_DEVICES empty): use device cpu");
+
+  const int kokkos_device = mlglass_compat::kokkos_device_id(lmp);
+  if (kokkos_device >= 0 && kokkos_device < ndev) return kokkos_device;
+
+  if (node_rank == 0 && comm->me == 0) {
+    if (node_size < ndev)
+      error->warning(FLERR,
+                     "Compute glass/mpnn: {} rank(s) on this node, {} CUDA devices: {} GPU(s) "
+                     "left idle",
+                     node_size, ndev, ndev - node_size);
+    else if (node_size > ndev)
+      error->warning(FLERR, "Compute glass/mpnn: {} ranks on this node share {} CUDA device(s)",
+                     node_size, ndev);
+  }
+  return node_rank % ndev;
 }
 
 /* ----------------------------------------------------------------------

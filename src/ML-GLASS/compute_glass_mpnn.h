@@ -43,16 +43,16 @@ class ComputeGlassMPNN : public Compute {
  private:
   std::string model_path;
   std::unique_ptr<mlglass::GlassClassifier> classifier;
-  double stride;          // tile stride, distance units (0: the window side)
-  double window_override; // window side in the model's units (0: the model's)
-  int batch;              // windows per model call
-  int threads;            // LibTorch intra-op threads per rank
-  int attention_flag;     // per-atom attention column
+  double stride;             // tile stride, distance units (0: the window side)
+  double window_override;    // window side in the model's units (0: the model's)
+  int batch;                 // windows per model call
+  int threads;               // LibTorch intra-op threads per rank
+  int attention_flag;        // per-atom attention column
   std::string device;
 
   int nwindows;
-  std::vector<double> vec;              // global vector
-  mlglass::TileResult tiles;            // this rank's windows; window_p summed over ranks
+  std::vector<double> vec;      // global vector
+  mlglass::TileResult tiles;    // this rank's windows; window_p summed over ranks
   // gathered group atoms, sorted by ID
   std::vector<std::int64_t> all_tag;
   std::vector<int> all_type;
@@ -71,6 +71,7 @@ class ComputeGlassMPNN : public Compute {
   void evaluate();
   void gather_atoms();
   void fail_collectively(const std::string &local_error);
+  int pick_cuda_device();
 };
 
 }    // namespace LAMMPS_NS

@@ -59,9 +59,9 @@ class FixInherent : public Fix {
 
  private:
   mlglass::FireParams params;
-  int peratom_energy;          // 1 if column 4 of the per-atom array is the IS energy
-  int ncols;                   // visible per-atom columns
-  int nvalues;                 // ncols + 2 hidden columns: home index, home rank
+  int peratom_energy;    // 1 if column 4 of the per-atom array is the IS energy
+  int ncols;             // visible per-atom columns
+  int nvalues;           // ncols + 2 hidden columns: home index, home rank
   double **peratom;
   std::string filename;
   int append;
@@ -77,7 +77,7 @@ class FixInherent : public Fix {
   std::vector<double> eatom_sum;    // per-atom IS energy incl. ghosts, reverse-communicated
 
   void quench();
-  void restore_home_order();
+  double minimum(class LammpsFireSystem &system);
   void write_line(double temperature);
 };
 

@@ -2,11 +2,23 @@
 // LAMMPS_VERSION_NUMBER (YYYYMMDD) is derived from the tree's version.h by cmake/MLGLASSCommon.cmake.
 #pragma once
 
+#include "atom.h"
+#include "atom_masks.h"
 #include "comm.h"
 #include "compute.h"
+#include "error.h"
 #include "fix.h"
+#include "lammps.h"
+#include "modify.h"
 #include "neigh_request.h"
 #include "neighbor.h"
+#include "pointers.h"
+#include "utils.h"
+
+#include <dlfcn.h>
+
+#include <string>
+#include <utility>
 
 #ifndef LAMMPS_VERSION_NUMBER
 #error "LAMMPS_VERSION_NUMBER must be defined by the build (see cmake/MLGLASSCommon.cmake)"
@@ -15,44 +27,165 @@
 namespace LAMMPS_NS {
 namespace mlglass_compat {
 
-// Occasional full neighbour list for a compute; cutoff > 0 requests a custom cutoff.
-template <class Requestor>
-inline void request_occasional_full(Neighbor *neighbor, Requestor *requestor, int instance,
-                                    double cutoff) {
-#if LAMMPS_VERSION_NUMBER >= 20220324
-  (void) instance;
-  auto *req = neighbor->add_request(requestor, NeighConst::REQ_FULL | NeighConst::REQ_OCCASIONAL);
-  if (cutoff > 0.0) req->set_cutoff(cutoff);
-#else
-  int irequest = neighbor->request(requestor, instance);
-  NeighRequest *req = neighbor->requests[irequest];
-  req->pair = 0;
-  req->compute = 1;
-  req->half = 0;
-  req->full = 1;
-  req->occasional = 1;
-  if (cutoff > 0.0) {
-    req->cut = 1;
-    req->cutoff = cutoff;
+  inline Compute *find_compute(Modify *modify, const char *id)
+  {
+    const int icompute = modify->find_compute(id);
+    return icompute < 0 ? nullptr : modify->compute[icompute];
   }
-#endif
-}
 
-inline void forward_comm(Comm *comm, Compute *compute) {
-#if LAMMPS_VERSION_NUMBER >= 20220107
-  comm->forward_comm(compute);
+  // Occasional full neighbour list for a compute; cutoff > 0 requests a custom cutoff.
+  template <class Requestor>
+  inline void request_occasional_full(Neighbor *neighbor, Requestor *requestor, int instance,
+                                      double cutoff)
+  {
+#if LAMMPS_VERSION_NUMBER >= 20220324
+    (void) instance;
+    auto *req = neighbor->add_request(requestor, NeighConst::REQ_FULL | NeighConst::REQ_OCCASIONAL);
+    if (cutoff > 0.0) req->set_cutoff(cutoff);
 #else
-  comm->forward_comm_compute(compute);
+    int irequest = neighbor->request(requestor, instance);
+    NeighRequest *req = neighbor->requests[irequest];
+    req->pair = 0;
+    req->compute = 1;
+    req->half = 0;
+    req->full = 1;
+    req->occasional = 1;
+    if (cutoff > 0.0) {
+      req->cut = 1;
+      req->cutoff = cutoff;
+    }
 #endif
-}
+  }
 
-inline void reverse_comm(Comm *comm, Fix *fix, int size) {
-#if LAMMPS_VERSION_NUMBER >= 20220107
-  comm->reverse_comm(fix, size);
+  // Build an occasional list if it is out of date. 29Sep2021 needs preflag 1 on the first step of a
+  // run (the list may carry the build stamp of the setup re-neighbouring); newer LAMMPS resets the
+  // stamps of occasional lists at every build() and its build_one() has no preflag. Which signature
+  // a tree has is detected from neighbor.h itself, so every release in between compiles too.
+  namespace detail {
+    template <class N>
+    auto build_one_first(N *neighbor, NeighList *list, int)
+        -> decltype(neighbor->build_one(list, 1))
+    {
+      return neighbor->build_one(list, 1);
+    }
+    template <class N> void build_one_first(N *neighbor, NeighList *list, long)
+    {
+      neighbor->build_one(list);
+    }
+  }    // namespace detail
+
+  inline void build_occasional(Neighbor *neighbor, NeighList *list, bool first_step)
+  {
+    if (first_step)
+      detail::build_one_first(neighbor, list, 0);
+    else
+      neighbor->build_one(list);
+  }
+
+  // A yes/no keyword value, accepting what utils::logical() accepts (yes/no, on/off, true/false,
+  // 1/0; utils::logical() exists from LAMMPS 27Oct2021 on), with an error naming the style and keyword.
+  inline bool logical(LAMMPS *lmp, const char *style, const std::string &key,
+                      const std::string &value)
+  {
+    const bool known = value == "yes" || value == "no" || value == "on" || value == "off" ||
+        value == "true" || value == "false" || value == "1" || value == "0";
+    if (!known)
+      lmp->error->all(FLERR, "{}: {} expects yes or no (also on/off, true/false, 1/0), got '{}'",
+                      style, key, value);
+#if LAMMPS_VERSION_NUMBER >= 20211027
+    return utils::logical(FLERR, value, false, lmp) != 0;
 #else
-  comm->reverse_comm_fix(fix, size);
+    return value == "yes" || value == "on" || value == "true" || value == "1";
 #endif
-}
+  }
 
-}  // namespace mlglass_compat
-}  // namespace LAMMPS_NS
+  inline void forward_comm(Comm *comm, Compute *compute)
+  {
+#if LAMMPS_VERSION_NUMBER >= 20220107
+    comm->forward_comm(compute);
+#else
+    comm->forward_comm_compute(compute);
+#endif
+  }
+
+  inline void reverse_comm(Comm *comm, Fix *fix, int size)
+  {
+#if LAMMPS_VERSION_NUMBER >= 20220107
+    comm->reverse_comm(fix, size);
+#else
+    comm->reverse_comm_fix(fix, size);
+#endif
+  }
+
+  // ---- KOKKOS (-k on) from a plugin ---------------------------------------------------------------
+  // Kokkos lives statically inside liblammps; a plugin must not contain Kokkos code (LAMMPS issue
+  // 3469), so it cannot include atom_kokkos.h. What it can use is what LAMMPS' own plain styles use
+  // under -k on: the virtual Atom::sync_modify(space, read mask, modify mask), which AtomKokkos
+  // implements as atomKK->sync(space, read); atomKK->modified(space, modify) and plain Atom as a
+  // no-op. LAMMPS 29Sep2021 has it; trees that dropped it cannot be driven from a plugin under
+  // -k on, which kokkos_sync_available() tells.
+
+  using datamask_t = decltype(Fix::datamask_read);
+
+  namespace detail {
+    template <class A>
+    auto sync_modify(A *atom, ExecutionSpace space, datamask_t read, datamask_t modify, int)
+        -> decltype(atom->sync_modify(space, (unsigned int) read, (unsigned int) modify))
+    {
+      return atom->sync_modify(space, (unsigned int) read, (unsigned int) modify);
+    }
+    template <class A> void sync_modify(A *, ExecutionSpace, datamask_t, datamask_t, long) {}
+
+    template <class A>
+    constexpr auto has_sync_modify(int)
+        -> decltype(std::declval<A *>()->sync_modify(Host, 0u, 0u), bool())
+    {
+      return true;
+    }
+    template <class A> constexpr bool has_sync_modify(long)
+    {
+      return false;
+    }
+  }    // namespace detail
+
+  constexpr bool kokkos_sync_available()
+  {
+    return detail::has_sync_modify<Atom>(0);
+  }
+
+  // true if this LAMMPS runs with -k on
+  inline bool kokkos_on(LAMMPS *lmp)
+  {
+    return lmp->kokkos != nullptr;
+  }
+
+  // Under -k on: make the `read` data current in `space` and mark the `modify` data changed there
+  // (the other space copies it when it next syncs). Without KOKKOS: nothing.
+  inline void kokkos_sync(LAMMPS *lmp, ExecutionSpace space, datamask_t read, datamask_t modify)
+  {
+    if (lmp->kokkos) detail::sync_modify(lmp->atom, space, read, modify, 0);
+  }
+  // host arrays about to be read / just written by plain code
+  inline void kokkos_host_read(LAMMPS *lmp, datamask_t mask)
+  {
+    kokkos_sync(lmp, Host, mask, 0);
+  }
+  inline void kokkos_host_wrote(LAMMPS *lmp, datamask_t mask)
+  {
+    kokkos_sync(lmp, Host, 0, mask);
+  }
+
+  // The GPU Kokkos runs this rank on, or -1 (no -k on, a host backend, or a Kokkos without
+  // Kokkos::device_id(), which came with Kokkos 4.1): looked up in the running process, so the plugin
+  // holds no Kokkos code and needs no Kokkos headers.
+  inline int kokkos_device_id(LAMMPS *lmp)
+  {
+    if (!lmp->kokkos) return -1;
+    using device_id_fn = int (*)();
+    void *sym = dlsym(RTLD_DEFAULT, "_ZN6Kokkos9device_idEv");    // int Kokkos::device_id()
+    if (!sym) return -1;
+    return reinterpret_cast<device_id_fn>(sym)();
+  }
+
+}    // namespace mlglass_compat
+}    // namespace LAMMPS_NS

@@ -42,7 +42,8 @@ extern "C" void lammpsplugin_init(void *lmp, void *handle, void *regfunc)
   (*register_plugin)(&plugin, lmp);
 
   plugin.name = "glass/mpnn";
-  plugin.info = "ML-GLASS on-the-fly liquid/glass classification with a D-MPNN (doc/compute_glass_mpnn.rst)";
+  plugin.info =
+      "ML-GLASS on-the-fly liquid/glass classification with a D-MPNN (doc/compute_glass_mpnn.rst)";
   plugin.creator.v2 = (lammpsplugin_factory2 *) &glass_mpnn_creator;
   (*register_plugin)(&plugin, lmp);
 

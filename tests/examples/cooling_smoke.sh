@@ -19,7 +19,7 @@ awk '!/^#/ && NF != 9 {bad = 1} END {exit bad}' "$OUT/bgraph.dat" || fail "bgrap
 awk '!/^#/ && NF != 4 {bad = 1} END {exit bad}' "$OUT/eis.dat" || fail "eis.dat columns"
 frames=$(grep -c "ITEM: TIMESTEP" "$OUT/traj.dump")
 [ "$frames" -eq 5 ] || fail "traj.dump has $frames frames, expected 5"
-"$BUILD/mlglass" tg "$OUT/is.dat" --json "$OUT/tg.json" --plot "$OUT/eis.png" > /dev/null
+"${MLGLASS_CLI:-$BUILD/mlglass}" tg "$OUT/is.dat" --json "$OUT/tg.json" --plot "$OUT/eis.png" > /dev/null
 "$PYTHON" "$REPO/tools/plot_bgraph.py" "$OUT/bgraph.dat" "$OUT/bg.png" --tcol 2 --mcol 4 > /dev/null
 [ -s "$OUT/eis.png" ] && [ -s "$OUT/bg.png" ] && [ -s "$OUT/tg.json" ] || fail "missing plot or json"
 echo "cooling_smoke: ok"

@@ -37,7 +37,7 @@ mpiexec -np "$NP" --allow-run-as-root --oversubscribe "$LMP" -in "$OUT/in.test" 
   -log "$OUT/log.lammps" -screen none
 step=$(awk '!/^#/ {s = $1} END {print s}' "$OUT/windows.dat")
 printf 'file,timestep,label\nframe.dump,%s,1\n' "$step" > "$OUT/manifest.csv"
-"$BUILD/mlglass" eval --model "$MODEL" --manifest "$OUT/manifest.csv" --tile --stride 7 \
+"${MLGLASS_CLI:-$BUILD/mlglass}" eval --model "$MODEL" --manifest "$OUT/manifest.csv" --tile --stride 7 \
   --probabilities "$OUT/eval.csv" > /dev/null
 "$PYTHON" - "$OUT/windows.dat" "$OUT/eval.csv" <<'PY'
 import csv, sys

@@ -22,7 +22,7 @@ awk '!/^#/ && (NF != 8 || $7 < 0 || $7 > 1 || $8 < 0 || $8 > 1 || $3 > -3 || $3 
 awk '/^ITEM: ATOMS/ {n = NF - 2; on = 1; next} /^ITEM/ {on = 0}
      on && (NF != n || $NF < 0 || $NF > 1) {bad = 1} END {exit bad}' "$OUT/traj.dump" \
   || fail "traj.dump: per-atom P(glass) missing or out of range"
-"$BUILD/mlglass" tg "$OUT/monitor.dat" --temp-col 2 --energy-col 3 --json "$OUT/tg.json" > /dev/null
+"${MLGLASS_CLI:-$BUILD/mlglass}" tg "$OUT/monitor.dat" --temp-col 2 --energy-col 3 --json "$OUT/tg.json" > /dev/null
 "$PYTHON" "$REPO/tools/plot_monitor.py" "$OUT/monitor.dat" "$OUT/tg.json" "$OUT/monitor.png"
 [ -s "$OUT/monitor.png" ] || fail "no plot"
 echo "monitor_smoke: ok"

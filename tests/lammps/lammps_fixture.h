@@ -29,15 +29,24 @@ class LammpsTest : public ::testing::Test {
   void SetUp() override { open(); }
   void TearDown() override { close(); }
 
-  void open(MPI_Comm comm = MPI_COMM_WORLD) { lmp = make_lammps(comm); }
+  // extra: more command-line arguments, e.g. {"-k", "on", "-sf", "kk"}
+  void open(MPI_Comm comm = MPI_COMM_WORLD, const std::vector<std::string> &extra = {}) {
+    lmp = make_lammps(comm, extra);
+  }
 
-  static LAMMPS_NS::LAMMPS *make_lammps(MPI_Comm comm) {
-    const char *args[] = {"mlglass-test", "-log", "none", "-echo", "none", "-screen", "none",
-                          "-nocite"};
-    auto *l = new LAMMPS_NS::LAMMPS(8, const_cast<char **>(args), comm);
+  static LAMMPS_NS::LAMMPS *make_lammps(MPI_Comm comm, const std::vector<std::string> &extra = {}) {
+    std::vector<std::string> args = {"mlglass-test", "-log", "none", "-echo", "none",
+                                     "-screen", "none", "-nocite"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char *> argv;
+    for (auto &a : args) argv.push_back(&a[0]);
+    auto *l = new LAMMPS_NS::LAMMPS(int(argv.size()), argv.data(), comm);
     l->input->one(std::string("plugin load ") + MLGLASS_PLUGIN_PATH);
     return l;
   }
+
+  // true if this LAMMPS was built with the KOKKOS package (`-k on` works)
+  static bool has_kokkos() { return lammps_config_has_package("KOKKOS") != 0; }
   void close() {
     delete lmp;
     lmp = nullptr;
@@ -48,12 +57,13 @@ class LammpsTest : public ::testing::Test {
     for (const auto &l : lines) command(l);
   }
 
-  // Runs `line` and returns the LAMMPS error message it raised ("" if none).
+  // Runs `line` and returns the LAMMPS error message it raised ("" if none). what(), not the
+  // member `message`, which newer LAMMPS makes protected.
   std::string error_of(const std::string &line) {
     try {
       command(line);
     } catch (LAMMPS_NS::LAMMPSException &e) {
-      return e.message;
+      return e.what();
     }
     return "";
   }

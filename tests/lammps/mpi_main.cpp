@@ -1,5 +1,7 @@
 // GoogleTest main for tests that run under mpirun: only rank 0 prints, and the exit code is the
 // worst over all ranks so a failure on any rank fails the test.
+#include "library.h"
+
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -15,6 +17,7 @@ int main(int argc, char **argv) {
   int rc = RUN_ALL_TESTS();
   int worst = rc;
   MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  lammps_kokkos_finalize();    // Kokkos (-k on tests) outlives the LAMMPS instances; no-op without
   MPI_Finalize();
   return worst;
 }

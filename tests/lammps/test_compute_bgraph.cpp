@@ -173,6 +173,25 @@ TEST_F(ComputeBGraphTest, BadArgumentsGiveClearErrors) {
   EXPECT_LAMMPS_ERROR("compute bg all bgraph k two", "Expected integer");
 }
 
+// normalize takes what LAMMPS' utils::logical() takes: on = yes, off = no
+TEST_F(ComputeBGraphTest, NormalizeTakesLammpsBooleans) {
+  random_system(2, 400, 5);
+  commands({"compute yes all bgraph normalize yes", "compute on all bgraph normalize on",
+            "compute one all bgraph normalize 1", "compute off all bgraph normalize off",
+            "compute no all bgraph normalize no",
+            "thermo_style custom step c_yes[1] c_on[1] c_one[1] c_off[1] c_no[1]",
+            "run 0 post no"});
+  const auto yes = compute_vector("yes", BGraphMetrics::count);
+  EXPECT_EQ(compute_vector("on", BGraphMetrics::count), yes);
+  EXPECT_EQ(compute_vector("one", BGraphMetrics::count), yes);
+  const auto no = compute_vector("no", BGraphMetrics::count);
+  EXPECT_EQ(compute_vector("off", BGraphMetrics::count), no);
+  EXPECT_NE(yes, no);
+  EXPECT_LAMMPS_ERROR("compute bad all bgraph normalize 2",
+                      "Compute bgraph: normalize expects yes or no (also on/off, true/false, 1/0), "
+                      "got '2'");
+}
+
 TEST_F(ComputeBGraphTest, NoBAtomsInGroupIsAnError) {
   random_system(2, 100, 3);
   commands({"group onlya type 1", "compute bg onlya bgraph"});

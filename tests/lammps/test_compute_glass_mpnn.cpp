@@ -224,8 +224,34 @@ TEST_F(ComputeGlassMpnnTest, BadArgumentsGiveClearErrors) {
   EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " batch 0", "batch must be >= 1");
   EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " threads 0", "threads must be >= 1");
   EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " device tpu", "device must be cpu or cuda");
-  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " attention maybe", "attention must be yes or no");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " attention maybe", "attention expects yes or no");
   EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " stride", "missing value for keyword 'stride'");
+}
+
+// The CUDA path is compiled in; where LibTorch sees no CUDA device (CPU-only LibTorch, no GPU) the
+// request fails on every rank with an error saying so and what to use instead.
+TEST_F(ComputeGlassMpnnTest, DeviceCudaWithoutCudaIsAClearError) {
+  if (GlassClassifier::cuda_device_count() > 0) GTEST_SKIP() << "LibTorch sees a CUDA device here";
+  system_2d(300, 2);
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " device cuda",
+                      "device cuda requested, but LibTorch sees no CUDA device");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " device cuda", "use device cpu");
+}
+
+// yes/no keywords take what LAMMPS' utils::logical() takes
+TEST_F(ComputeGlassMpnnTest, AttentionTakesLammpsBooleans) {
+  system_2d(300, 2);
+  for (const std::string v : {"yes", "on", "true", "1"}) {
+    command("compute c all glass/mpnn " + model2d_att + " attention " + v);
+    command("uncompute c");
+  }
+  for (const std::string v : {"no", "off", "false", "0"}) {
+    command("compute c all glass/mpnn " + model2d + " attention " + v);
+    command("uncompute c");
+  }
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d + " attention Yes",
+                      "Compute glass/mpnn: attention expects yes or no (also on/off, true/false, "
+                      "1/0), got 'Yes'");
 }
 
 TEST_F(ComputeGlassMpnnTest, ABoxThatNoLongerFitsTheWindowsIsAnError) {

@@ -276,6 +276,9 @@ TEST_F(FixInherentTest, BadArgumentsGiveClearErrors) {
   EXPECT_LAMMPS_ERROR("fix is all inherent 10 integrator rk4", "integrator 'rk4' unknown");
   EXPECT_LAMMPS_ERROR("fix is all inherent 10 dtgrow 0.5", "dtgrow has to be larger than 1.0");
   EXPECT_LAMMPS_ERROR("fix is all inherent 10 energy maybe", "energy expects yes or no");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 halfstepback y",
+                      "Fix inherent: halfstepback expects yes or no (also on/off, true/false, "
+                      "1/0), got 'y'");
   EXPECT_LAMMPS_ERROR("fix is all inherent 10 ftol", "missing value for keyword 'ftol'");
   EXPECT_LAMMPS_ERROR("fix is all inherent 10 file /nonexistent/dir/is.dat",
                       "cannot open file '/nonexistent/dir/is.dat'");

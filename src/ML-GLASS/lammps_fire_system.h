@@ -1,0 +1,59 @@
+/* -*- c++ -*- ----------------------------------------------------------
+   ML-GLASS package for LAMMPS: the LAMMPS-backed system fix inherent quenches with the core FIRE.
+   Documentation: doc/fix_inherent.rst
+------------------------------------------------------------------------- */
+
+#ifndef LMP_MLGLASS_LAMMPS_FIRE_SYSTEM_H
+#define LMP_MLGLASS_LAMMPS_FIRE_SYSTEM_H
+
+#include "force.h"
+#include "pointers.h"
+
+#include "fire.h"
+
+namespace LAMMPS_NS {
+
+class Compute;
+
+// The quench seen by the core FIRE: Min::setup() and Min::energy_force() of LAMMPS 29Sep2021
+// minus output, timers and fix MINIMIZE. Atoms outside the group keep zero force, i.e. stay.
+class LammpsFireSystem : public mlglass::FireSystem, protected Pointers {
+ public:
+  LammpsFireSystem(LAMMPS *lmp, int groupbit);
+  // explicit and noexcept: newer LAMMPS declares ~Pointers() noexcept(false), which an implicit
+  // destructor would inherit, looser than ~FireSystem()
+  ~LammpsFireSystem() noexcept override;
+
+  int size() const override;
+  double *x() override;
+  double *v() override;
+  double *f() override;
+  double mass(int i) const override;
+  double ftm2v() const override;
+  void next_iteration() override;
+  double sum(double local) const override;
+  double min(double local) const override;
+  double max(double local) const override;
+
+  int eflag = ENERGY_GLOBAL;
+  double last_total_energy = 0.0;    // thermo_pe of the last evaluation, never normalised
+
+  double setup();                    // Min::setup(): full re-neighbouring and the first forces
+  double energy_force() override;    // Min::energy_force()
+  double forces();                   // everything after (re)neighbouring
+
+ private:
+  int groupbit;
+  Compute *pe;
+
+  double reduce(double local, MPI_Op op) const;
+  void set_energy_flags();
+  void bonded_forces();
+  void force_clear();
+  void freeze_outside_group();
+  double energy();
+};
+
+}    // namespace LAMMPS_NS
+
+#endif
