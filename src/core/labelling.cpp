@@ -168,8 +168,8 @@ std::string manifest_file_name(const std::string &dump_path, const std::string &
       fs::weakly_canonical(fs::absolute(manifest_dir.empty() ? fs::path(".") : fs::path(manifest_dir)));
   // Relative if the two share more than the root (/tmp/m.csv and /work/x.dump: absolute).
   const auto first = [](const fs::path &p) {
-    auto it = p.relative_path().begin();
-    return it == p.relative_path().end() ? fs::path() : *it;
+    const fs::path rel = p.relative_path();  // iterators point into it: keep it alive
+    return rel.empty() ? fs::path() : *rel.begin();
   };
   const bool related = dump.root_path() == base.root_path() &&
                        (base.relative_path().empty() || first(dump) == first(base));

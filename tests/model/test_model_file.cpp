@@ -16,6 +16,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -238,10 +239,12 @@ TEST_F(ModelFileTest, EveryReaderGivesTheSameMessageForTheSameBadFile) {
     }
     // the manifest is never read: the model is loaded first
     const std::string model = " --model " + file + " --manifest " + path("none.csv");
-    for (const std::string &cmd :
-         {"eval" + model, "eval" + model + " --tile", "info " + file,
-          "export " + file + " " + path("out.pt"),
-          "attention" + model + " --out " + path("att")}) {
+    // every subcommand that reads models on two of the files, eval on all (each run loads LibTorch)
+    std::vector<std::string> commands = {"eval" + model, "eval" + model + " --tile"};
+    if (name == "not-json.pt" || name == "lying.pt")
+      commands.insert(commands.end(), {"info " + file, "export " + file + " " + path("out.pt"),
+                                       "attention" + model + " --out " + path("att")});
+    for (const std::string &cmd : commands) {
       const auto [out, status] = shell(std::string(MLGLASS_EXECUTABLE) + " " + cmd);
       const std::string sub = cmd.substr(0, cmd.find(' '));
       EXPECT_EQ(out, "mlglass " + sub + ": error: " + compute_message + "\n") << cmd;
