@@ -11,6 +11,7 @@ PACKAGES=(
   libtrilinos-kokkos-dev
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
+  libssl-dev      # SHA-256 of the provenance record of mlglass export (OpenSSL libcrypto)
   python3 python3-numpy python3-matplotlib
   python3-torch   # bench_glass_mpnn compares C++ inference with PyTorch in Python
 )
