@@ -38,10 +38,10 @@ mkdir -p "$LMP/src/ML-GLASS" "$LMP/cmake/Modules/Packages"
 rm -f "$LMP/src/ML-GLASS/"*.{h,cpp}
 for f in "${SOURCES[@]}"; do
   [ -f "$f" ] || { echo "install-in-tree.sh: $f is listed in cmake/MLGLASSCommon.cmake but missing" >&2; exit 1; }
-  cp "$f" "$LMP/src/ML-GLASS/"
+  cp -p "$f" "$LMP/src/ML-GLASS/"    # -p: unchanged files keep their time, rebuilds stay incremental
 done
 for f in "$ROOT"/src/ML-GLASS/*.h "$ROOT"/src/core/*.h "$ROOT"/src/model/*.h; do
-  cp "$f" "$LMP/src/ML-GLASS/"
+  cp -p "$f" "$LMP/src/ML-GLASS/"    # -p: unchanged files keep their time, rebuilds stay incremental
 done
 cp "$ROOT/cmake/Modules/Packages/ML-GLASS.cmake" "$LMP/cmake/Modules/Packages/ML-GLASS.cmake"
 cp "$ROOT/cmake/MLGLASSCommon.cmake" "$LMP/cmake/Modules/MLGLASSCommon.cmake"
