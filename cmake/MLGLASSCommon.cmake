@@ -44,34 +44,58 @@ set(MLGLASS_STYLE_SOURCES
   md_snapshot.cpp
 )
 
-# The part of the core library the styles use (k-NN graphs, B-graph metrics, FIRE, windows), each
-# an entry of MLGLASS_CORE_SOURCES; the styles also use all of MLGLASS_MODEL_SOURCES. The in-tree
-# package build compiles exactly these (tools/install-in-tree.sh): not the T_g fit, labelling,
-# renderer, dataset or dump reader, which only the mlglass program needs.
-set(MLGLASS_STYLE_CORE_SOURCES
-  knn.cpp
-  window_graph.cpp
-  bgraph.cpp
-  fire.cpp
-)
-
-# Absolute paths of every source file the LAMMPS styles need (styles, model, core part), in out_var.
+# Absolute paths of every source file the LAMMPS styles need, in out_var: MLGLASS_STYLE_SOURCES,
+# MLGLASS_MODEL_SOURCES and the part of MLGLASS_CORE_SOURCES they reach. Found by following
+# `#include "x.h"` from those sources through the headers and sources of src/ML-GLASS, src/model
+# and src/core; a listed source x.cpp joins when its header x.h is reached. So a split of a core
+# file (new x.h + x.cpp in MLGLASS_CORE_SOURCES) needs no edit here. The in-tree package build
+# (tools/install-in-tree.sh) compiles exactly these: not the T_g fit, labelling, dataset, dump
+# reader or CNN, which only the mlglass program needs.
+# Sources whose headers the styles' code reaches for types only (model_file.h holds a RenderOptions
+# member, no renderer call is made from LAMMPS): not followed.
+set(MLGLASS_STYLE_CLOSURE_EXCLUDE render.cpp)
 function(mlglass_style_closure out_var)
-  set(_all)
-  foreach(_f ${MLGLASS_STYLE_CORE_SOURCES})
-    if(NOT _f IN_LIST MLGLASS_CORE_SOURCES)
-      message(FATAL_ERROR "MLGLASS_STYLE_CORE_SOURCES names ${_f}, which is not in "
-                          "MLGLASS_CORE_SOURCES (cmake/MLGLASSCommon.cmake): update the list")
-    endif()
-    list(APPEND _all "${MLGLASS_CORE_DIR}/${_f}")
+  set(_dirs "${MLGLASS_STYLE_DIR}" "${MLGLASS_MODEL_DIR}" "${MLGLASS_CORE_DIR}")
+  set(_listed)
+  foreach(_kind CORE MODEL STYLE)
+    foreach(_f ${MLGLASS_${_kind}_SOURCES})
+      list(APPEND _listed "${MLGLASS_${_kind}_DIR}/${_f}")
+    endforeach()
+  endforeach()
+  set(_todo)
+  foreach(_f ${MLGLASS_STYLE_SOURCES})
+    list(APPEND _todo "${MLGLASS_STYLE_DIR}/${_f}")
   endforeach()
   foreach(_f ${MLGLASS_MODEL_SOURCES})
-    list(APPEND _all "${MLGLASS_MODEL_DIR}/${_f}")
+    list(APPEND _todo "${MLGLASS_MODEL_DIR}/${_f}")
   endforeach()
-  foreach(_f ${MLGLASS_STYLE_SOURCES})
-    list(APPEND _all "${MLGLASS_STYLE_DIR}/${_f}")
-  endforeach()
-  set(${out_var} ${_all} PARENT_SCOPE)
+  set(_seen)
+  set(_result)
+  while(_todo)
+    list(POP_FRONT _todo _file)
+    if(_file IN_LIST _seen)
+      continue()
+    endif()
+    list(APPEND _seen "${_file}")
+    if(_file MATCHES "[.]cpp$")
+      list(APPEND _result "${_file}")
+    endif()
+    file(STRINGS "${_file}" _includes REGEX "^#include \"[^\"]+\"")
+    foreach(_line ${_includes})
+      string(REGEX REPLACE "^#include \"([^\"]+)\".*" "\\1" _header "${_line}")
+      get_filename_component(_stem "${_header}" NAME_WE)
+      foreach(_dir ${_dirs})
+        if(EXISTS "${_dir}/${_header}")
+          list(APPEND _todo "${_dir}/${_header}")
+          if("${_dir}/${_stem}.cpp" IN_LIST _listed AND
+             NOT "${_stem}.cpp" IN_LIST MLGLASS_STYLE_CLOSURE_EXCLUDE)
+            list(APPEND _todo "${_dir}/${_stem}.cpp")
+          endif()
+        endif()
+      endforeach()
+    endforeach()
+  endwhile()
+  set(${out_var} ${_result} PARENT_SCOPE)
 endfunction()
 
 # LAMMPS_VERSION_NUMBER (YYYYMMDD) from a LAMMPS tree's src/version.h, e.g. "29 Sep 2021" -> 20210929.

@@ -5,7 +5,7 @@
 #
 # Copies what the styles need into <lammps>/src/ML-GLASS: the sources mlglass_style_closure() of
 # cmake/MLGLASSCommon.cmake names (MLGLASS_STYLE_SOURCES, MLGLASS_MODEL_SOURCES and the part of
-# MLGLASS_CORE_SOURCES in MLGLASS_STYLE_CORE_SOURCES: the lists the plugin build compiles too;
+# MLGLASS_CORE_SOURCES their #includes reach: the lists the plugin build compiles too;
 # LAMMPS compiles every .cpp of a package directory, so nothing else is copied: no CNN, T_g fit,
 # renderer or labelling) plus the headers of src/ML-GLASS, src/core and src/model; the CMake module
 # to <lammps>/cmake/Modules/Packages/ML-GLASS.cmake; and adds ML-GLASS to the package lists of
@@ -38,12 +38,19 @@ mkdir -p "$LMP/src/ML-GLASS" "$LMP/cmake/Modules/Packages"
 rm -f "$LMP/src/ML-GLASS/"*.{h,cpp}
 for f in "${SOURCES[@]}"; do
   [ -f "$f" ] || { echo "install-in-tree.sh: $f is listed in cmake/MLGLASSCommon.cmake but missing" >&2; exit 1; }
-  cp "$f" "$LMP/src/ML-GLASS/"
+  cp -p "$f" "$LMP/src/ML-GLASS/"    # -p: unchanged files keep their time, rebuilds stay incremental
 done
 for f in "$ROOT"/src/ML-GLASS/*.h "$ROOT"/src/core/*.h "$ROOT"/src/model/*.h; do
-  cp "$f" "$LMP/src/ML-GLASS/"
+  cp -p "$f" "$LMP/src/ML-GLASS/"    # -p: unchanged files keep their time, rebuilds stay incremental
 done
 cp "$ROOT/cmake/Modules/Packages/ML-GLASS.cmake" "$LMP/cmake/Modules/Packages/ML-GLASS.cmake"
+# what was installed, for the package module's check (LAMMPS compiles every .cpp of the directory)
+{
+  echo "# written by tools/install-in-tree.sh: the ML-GLASS sources installed into src/ML-GLASS"
+  printf 'set(MLGLASS_INSTALLED_SOURCES'
+  for f in "${SOURCES[@]}"; do printf ' %s' "$(basename "$f")"; done
+  printf ')\n'
+} > "$LMP/cmake/Modules/Packages/ML-GLASS.sources.cmake"
 cp "$ROOT/cmake/MLGLASSCommon.cmake" "$LMP/cmake/Modules/MLGLASSCommon.cmake"
 
 CML="$LMP/cmake/CMakeLists.txt"
