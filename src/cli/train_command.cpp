@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -234,6 +235,10 @@ int run_eval(const EvalArgs &a) {
     if (nsamples) std::cout << ", mean P(glass) " << sum / double(nsamples);
     std::cout << "\n";
   }
+  for (double v : p)  // a model with NaN or infinite weights: name it, before any statistic
+    if (!std::isfinite(v))
+      throw std::runtime_error(a.model + ": the model gives non-finite probabilities (NaN or "
+                               "infinite weights: a diverged training run?)");
   const bool both = std::count(y.begin(), y.end(), 1) > 0 && std::count(y.begin(), y.end(), 0) > 0;
   if (both)
     std::cout << "AUC " << roc_auc(p, y) << "\n";

@@ -341,6 +341,21 @@ std::string model_metadata(const TrainOptions &o, const std::vector<Configuratio
   return model_metadata_json(m, j.dump());
 }
 
+// The message of a run whose weights diverged (a learning-rate spike: the loss or the validation
+// scores became NaN or infinite): where, and what is still on disk from before.
+static std::string diverged(int epoch, const std::string &where, int best_epoch, double best_auc,
+                     int epochs_done, const TrainOptions &o) {
+  std::string msg = "epoch " + std::to_string(epoch) + ", " + where +
+                    ": training diverged (the weights are no longer finite); lower --max-lr or "
+                    "set --clip. Nothing of epoch " + std::to_string(epoch) + " was saved";
+  if (best_epoch > 0)
+    msg += "; " + o.out_dir + "/best.pt holds epoch " + std::to_string(best_epoch) +
+           " (validation AUC " + std::to_string(best_auc) + ")";
+  if (epochs_done > 0)
+    msg += ", checkpoint.pt the state after epoch " + std::to_string(epochs_done);
+  return msg;
+}
+
 TrainResult train_model(const std::vector<Configuration> &train,
                         const std::vector<Configuration> &val, const TrainOptions &o) {
   if (train.empty()) throw std::invalid_argument("no training configurations");
@@ -390,6 +405,12 @@ TrainResult train_model(const std::vector<Configuration> &train,
       const torch::Tensor logits = learner->logits(chunk);
       const torch::Tensor loss =
           torch::binary_cross_entropy_with_logits(logits, labels_of(train, chunk));
+      const double batch_loss = loss.item<double>();
+      if (!std::isfinite(batch_loss))  // stop before the step spreads it: the models on disk stay
+        throw std::runtime_error(diverged(epoch, "batch " + std::to_string(a / o.batch_size + 1) +
+                                                     " of " + std::to_string(steps_per_epoch) +
+                                                     ": the training loss is " + std::to_string(batch_loss),
+                                          state.best_epoch, state.best_auc, state.epochs_done, o));
       opt.zero_grad();
       loss.backward();
       if (o.clip_norm > 0) torch::nn::utils::clip_grad_norm_(params, o.clip_norm);
@@ -397,7 +418,7 @@ TrainResult train_model(const std::vector<Configuration> &train,
           .lr(noam.lr(state.step));
       opt.step();
       ++state.step;
-      loss_sum += loss.item<double>() * chunk.size();
+      loss_sum += batch_loss * chunk.size();
       seen += chunk.size();
       if (bar) progress_bar(epoch, o.epochs, seen, order.size(), loss_sum / seen);
     }
@@ -409,8 +430,13 @@ TrainResult train_model(const std::vector<Configuration> &train,
     r.step = state.step;
     r.lr = noam.lr(state.step);
     r.train_loss = loss_sum / double(seen);
-    r.val_auc = roc_auc(scores, val_labels);
-    r.val_accuracy = accuracy(scores, val_labels);
+    try {
+      r.val_auc = roc_auc(scores, val_labels);
+      r.val_accuracy = accuracy(scores, val_labels);
+    } catch (const NonFiniteScores &e) {
+      throw std::runtime_error(diverged(epoch, std::string("validation: ") + e.what(),
+                                        state.best_epoch, state.best_auc, state.epochs_done, o));
+    }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     state.history.push_back(r);
     if (o.progress)

@@ -70,10 +70,11 @@ TEST(StructureMetrics, PairedTestsPairGlassAndLiquidMeansByRun) {
   std::vector<FrameMetrics> rows;
   const char *runs[] = {"seed-1", "seed-2", "seed-3", "seed-4", "seed-5", "seed-6"};
   for (int s = 0; s < 6; ++s) {
-    // two liquid frames (metric 50 + s and 52 + s: mean 51 + s), one glass frame (40 + s),
-    // one unlabelled frame that must not count
-    rows.push_back(row(runs[s], 1.0, 0, LinkRule::paper, 50 + s, 0, 0));
-    rows.push_back(row(runs[s], 1.1, 0, LinkRule::paper, 52 + s, 0, 0));
+    // two liquid frames (metric 50 + 2s and 52 + 2s: mean 51 + 2s), one glass frame (40 + s):
+    // differences 11 + s, all distinct (no ties: the exact test), one unlabelled frame that must
+    // not count
+    rows.push_back(row(runs[s], 1.0, 0, LinkRule::paper, 50 + 2 * s, 0, 0));
+    rows.push_back(row(runs[s], 1.1, 0, LinkRule::paper, 52 + 2 * s, 0, 0));
     rows.push_back(row(runs[s], 0.05, 1, LinkRule::paper, 40 + s, 0, 0));
     rows.push_back(row(runs[s], 0.5, std::nullopt, LinkRule::paper, 1000, 0, 0));
   }
@@ -85,7 +86,7 @@ TEST(StructureMetrics, PairedTestsPairGlassAndLiquidMeansByRun) {
   ASSERT_EQ(c.groups.size(), 6u);
   for (int s = 0; s < 6; ++s) {
     EXPECT_EQ(c.groups[s], runs[s]);
-    EXPECT_DOUBLE_EQ(c.liquid_mean[s], 51 + s);
+    EXPECT_DOUBLE_EQ(c.liquid_mean[s], 51 + 2 * s);
     EXPECT_DOUBLE_EQ(c.glass_mean[s], 40 + s);
   }
   ASSERT_TRUE(c.test);

@@ -182,9 +182,16 @@ def main():
           f"export of a missing model exits 1 ({se.strip()})")
     rc, so, se = run("export", "att/best.pt")
     check(rc == 2, "export without OUT exits 2")
-    rc, so, se = run("export", "att/best.pt", "no/such/dir/x.pt")
-    check(rc == 1 and "cannot write no/such/dir/x.pt.tmp" in se and len(se) < 600,
-          f"export into a missing directory exits 1, one short message ({se.strip()})")
+    # like dataset and train, export creates the folder it writes into (the tutorial's models/)
+    rc, so, se = run("export", "att/best.pt", "new/dir/x.pt")
+    check(rc == 0 and os.path.isfile(os.path.join(WORK, "new/dir/x.pt")),
+          f"export into a missing directory creates it ({se.strip()})")
+    # a folder that cannot be made (its parent is a file): exit 1, one short message, nothing left
+    with open(os.path.join(WORK, "plainfile"), "w") as f:
+        f.write("x")
+    rc, so, se = run("export", "att/best.pt", "plainfile/x.pt")
+    check(rc == 1 and "cannot create directory plainfile" in se and len(se) < 600,
+          f"export under a plain file exits 1, one short message ({se.strip()})")
     python_check(os.path.join(WORK, "deploy.pt"), os.path.join(WORK, "att", "best.pt"))
 
     # attention

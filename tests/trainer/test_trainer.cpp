@@ -9,6 +9,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 using namespace mlglass;
@@ -117,6 +119,39 @@ TEST(Trainer, RejectsEmptySets) {
   auto o = small_options(scratch("empty"));
   EXPECT_THROW(train_model({}, sets.val, o), std::invalid_argument);
   EXPECT_THROW(train_model(sets.train, {}, o), std::invalid_argument);
+}
+
+// A learning-rate spike (the failure of the authors' lab log: accuracy collapsing to 50 %) makes
+// the weights infinite: the run stops at once with a message naming the epoch and batch, instead of
+// hanging or saving a NaN model, and best.pt from before the divergence is left as it was.
+TEST(Trainer, DivergenceStopsWithAMessageAndKeepsTheBestModel) {
+  at::set_num_threads(1);
+  const Sets sets = make_sets();
+  TrainOptions o = small_options(scratch("diverge"));
+  o.epochs = 4;
+  o.stop_after = 1;
+  train_model(sets.train, sets.val, o);  // epoch 1, sane
+  const std::string best = o.out_dir + "/best.pt";
+  ASSERT_TRUE(fs::exists(best));
+  auto bytes = [](const std::string &p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  const std::string before = bytes(best);
+
+  o.resume = true;
+  o.stop_after = 0;
+  o.init_lr = o.max_lr = o.final_lr = 1e30;  // the spike: float32 weights overflow
+  std::string message;
+  try {
+    train_model(sets.train, sets.val, o);
+  } catch (const std::runtime_error &e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("epoch 2, "), std::string::npos) << message;
+  EXPECT_NE(message.find("training diverged"), std::string::npos) << message;
+  EXPECT_NE(message.find("best.pt holds epoch 1"), std::string::npos) << message;
+  EXPECT_EQ(bytes(best), before) << "best.pt was replaced by a diverged model";
 }
 
 }  // namespace
