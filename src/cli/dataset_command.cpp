@@ -1,5 +1,7 @@
 #include "dataset_command.h"
 
+#include "frame_temperatures.h"
+
 #include "command_error.h"
 
 #include "dataset.h"
@@ -25,34 +27,13 @@ constexpr const char *kWho = "mlglass dataset";
 
 using Failure = CommandError;  // a failed step of the command, with its exit code
 
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
 struct FileCounts {
   std::int64_t frames = 0, glass = 0, liquid = 0, unlabelled = 0, thinned = 0;
 };
 
 int run(const DatasetArgs &a) {
   // ---- usage checks (exit 2) ----
-  if (a.ramp.empty() == a.temps.empty()) throw Failure(2, "give exactly one of --ramp and --temps");
-  Ramp ramp;
-  if (!a.ramp.empty()) {
-    if (a.ramp.size() != 3) throw Failure(2, "--ramp needs 3 values: T0 T1 STEPS");
-    ramp.t0 = a.ramp[0];
-    ramp.t1 = a.ramp[1];
-    const double steps = a.ramp[2];
-    if (!(steps >= 1.0 && steps == std::floor(steps) && steps < 9.0e15))
-      throw Failure(2, "--ramp STEPS must be a positive integer, got " + num(steps));
-    ramp.steps = static_cast<std::int64_t>(steps);
-    try {
-      validate(ramp);
-    } catch (const std::invalid_argument &e) {
-      throw Failure(2, std::string("--ramp: ") + e.what());
-    }
-  }
+  FrameTemperatures temperatures(a.temperature);
   LabelRules rules{a.glass_max, a.liquid, a.liquid_tol};
   try {
     validate(rules);
@@ -67,23 +48,7 @@ int run(const DatasetArgs &a) {
   }
 
   // ---- temperatures (exit 1 for bad data) ----
-  TemperatureTable table;
-  if (!a.temps.empty()) {
-    try {
-      table = TemperatureTable::read(a.temps, a.temp_col);
-    } catch (const std::runtime_error &e) {
-      throw Failure(1, e.what());
-    }
-  }
-  auto temperature_of = [&](const Frame &f, const std::string &dump) -> double {
-    if (a.temps.empty()) return ramp_temperature(ramp, f.timestep);
-    if (auto t = table.lookup(f.timestep)) return *t;
-    throw Failure(1, dump + ": frame " + std::to_string(f.index) + ", timestep " +
-                         std::to_string(f.timestep) + ": no temperature for this timestep in " +
-                         a.temps + " (it lists " + std::to_string(table.size()) +
-                         " timesteps from " + std::to_string(table.first_timestep()) + " to " +
-                         std::to_string(table.last_timestep()) + "; an exact match is required)");
-  };
+  temperatures.read_table();
 
   const std::string manifest_dir = directory_of(a.output);
   std::vector<ManifestEntry> entries;
@@ -114,7 +79,7 @@ int run(const DatasetArgs &a) {
       while (reader.next(frame)) {
         ++c.frames;
         last_timestep = frame.timestep;
-        const double t = temperature_of(frame, dump);
+        const double t = temperatures.of(frame, dump);
         const auto label = label_for(t, rules);
         if (!label) {
           ++c.unlabelled;
@@ -141,8 +106,7 @@ int run(const DatasetArgs &a) {
     } catch (const DumpError &e) {
       throw Failure(1, e.what());
     }
-    if (a.temps.empty() && c.frames > 0)
-      check_ramp_reached(ramp, last_timestep, dump, a.allow_partial_ramp);
+    if (c.frames > 0) temperatures.check_last(last_timestep, dump);
     std::cout << dump << ": " << c.frames << " frames, " << c.glass << " glass, " << c.liquid
               << " liquid, " << c.unlabelled << " unlabelled";
     if (a.every > 1) std::cout << ", " << c.thinned << " dropped by --every";
@@ -209,16 +173,8 @@ CLI::App *add_dataset_command(CLI::App &app, DatasetArgs &a) {
       ->required();
   ds->add_option("-o,--output", a.output, "manifest to write (CSV; its directory is created)")
       ->required();
-  auto *ramp = ds->add_option("--ramp", a.ramp, "T0 T1 STEPS: linear ramp from timestep 0 to STEPS")
-                   ->expected(3)
-                   ->type_name("T0 T1 STEPS");
-  auto *temps = ds->add_option("--temps", a.temps,
-                               "timestep -> T file, e.g. eis.dat of fix ave/time ('#' comments)");
-  ramp->excludes(temps);
-  ds->add_option("--temp-col", a.temp_col, "column of T in --temps (1-based, >= 2)")
-      ->check(at_least(2))
-      ->needs(temps)
-      ->capture_default_str();
+  add_temperature_options(*ds, a.temperature,
+                          "timestep -> T file, e.g. eis.dat of fix ave/time ('#' comments)");
   ds->add_option("--glass-max", a.glass_max, "frames with T <= X are glass (label 1)");
   ds->add_option("--liquid", a.liquid, "frames with |T - X| <= --liquid-tol are liquid (label 0)");
   ds->add_option("--liquid-tol", a.liquid_tol, "tolerance of --liquid (>= 0)");
@@ -228,9 +184,6 @@ CLI::App *add_dataset_command(CLI::App &app, DatasetArgs &a) {
   ds->add_option("--every", a.every, "keep every N-th labelled frame of each dump (>= 1)")
       ->check(at_least(1))
       ->capture_default_str();
-  ds->add_flag("--allow-partial-ramp", a.allow_partial_ramp,
-               "accept dumps that end before the end of --ramp (a run cut short)")
-      ->needs(ramp);
   ds->add_flag("--allow-one-class", a.allow_one_class,
                "write the manifest even if only glass or only liquid frames were found");
   return ds;

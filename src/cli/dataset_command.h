@@ -2,6 +2,8 @@
 // frame labelled glass / liquid / neither by its temperature (src/core/labelling.h).
 #pragma once
 
+#include "frame_temperatures.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,14 +18,11 @@ namespace mlglass::cli {
 struct DatasetArgs {
   std::vector<std::string> dumps;
   std::string output;
-  std::vector<double> ramp;  // T0 T1 STEPS, or empty
-  std::string temps;         // timestep -> T file, or empty
-  int temp_col = 2;
+  TemperatureArgs temperature;  // --ramp or --temps
   std::optional<double> glass_max, liquid, liquid_tol;
   std::string group_by = "dir";
   int every = 1;
   bool allow_one_class = false;
-  bool allow_partial_ramp = false;  // accept dumps that end before the ramp does
 };
 
 // Registers the subcommand; its options are parsed into args.

@@ -68,20 +68,7 @@ nlohmann::ordered_json fit_json(const stats::OlsFit &f) {
 
 int run(const MetricsArgs &a) {
   // ---- usage (exit 2) ----
-  if (a.ramp.empty() == a.temps.empty()) throw Failure(2, "give exactly one of --ramp and --temps");
-  Ramp ramp;
-  if (!a.ramp.empty()) {
-    if (a.ramp.size() != 3) throw Failure(2, "--ramp needs 3 values: T0 T1 STEPS");
-    const double steps = a.ramp[2];
-    if (!(steps >= 1.0 && steps == std::floor(steps) && steps < 9.0e15))
-      throw Failure(2, "--ramp STEPS must be a positive integer, got " + num(steps));
-    ramp = {a.ramp[0], a.ramp[1], std::int64_t(steps)};
-    try {
-      validate(ramp);
-    } catch (const std::invalid_argument &e) {
-      throw Failure(2, std::string("--ramp: ") + e.what());
-    }
-  }
+  FrameTemperatures temperatures(a.temperature);
   if (a.tg && !std::isfinite(*a.tg)) throw Failure(2, "--tg must be a finite temperature");
   const bool labelled = a.glass_max || a.liquid || a.liquid_tol;
   LabelRules rules{a.glass_max, a.liquid, a.liquid_tol};
@@ -104,14 +91,7 @@ int run(const MetricsArgs &a) {
   if (!a.plot.empty() && (a.plot == a.output || a.plot == a.json))
     throw Failure(2, "--plot names the same file as another output");
 
-  TemperatureTable table;
-  if (!a.temps.empty()) {
-    try {
-      table = TemperatureTable::read(a.temps, a.temp_col);
-    } catch (const std::runtime_error &e) {
-      throw Failure(1, e.what());
-    }
-  }
+  temperatures.read_table();
 
   // ---- every frame of every dump ----
   std::vector<FrameMetrics> rows;
@@ -124,15 +104,7 @@ int run(const MetricsArgs &a) {
       while (reader.next(f)) {
         ++frames;
         last_step = f.timestep;
-        double t = 0.0;
-        if (a.temps.empty()) {
-          t = ramp_temperature(ramp, f.timestep);
-        } else if (auto v = table.lookup(f.timestep)) {
-          t = *v;
-        } else {
-          throw Failure(1, dump + ": frame " + std::to_string(f.index) + ", timestep " +
-                               std::to_string(f.timestep) + ": no temperature for it in " + a.temps);
-        }
+        const double t = temperatures.of(f, dump);
         if (std::find(f.type.begin(), f.type.end(), a.btype) == f.type.end())
           throw Failure(1, dump + ": frame " + std::to_string(f.index) +
                                " has no atom of --btype " + std::to_string(a.btype));
@@ -159,7 +131,7 @@ int run(const MetricsArgs &a) {
       throw Failure(1, e.what());
     }
     if (frames == 0) throw Failure(1, dump + ": no frames");
-    if (a.temps.empty()) check_ramp_reached(ramp, last_step, dump, a.allow_partial_ramp);
+    temperatures.check_last(last_step, dump);
     std::cout << dump << ": " << frames << " frames\n";
   }
 
@@ -289,17 +261,7 @@ CLI::App *add_metrics_command(CLI::App &app, MetricsArgs &a) {
       ->required();
   m->add_option("-o,--output", a.output, "per-frame metrics CSV (its directory is created)")
       ->required();
-  auto *ramp = m->add_option("--ramp", a.ramp, "T0 T1 STEPS: linear ramp from timestep 0 to STEPS")
-                   ->expected(3)
-                   ->type_name("T0 T1 STEPS");
-  auto *temps = m->add_option("--temps", a.temps, "timestep -> T file ('#' comments)");
-  ramp->excludes(temps);
-  m->add_option("--temp-col", a.temp_col, "column of T in --temps (1-based, >= 2)")
-      ->check(CLI::Range(2, 1000000))
-      ->needs(temps)
-      ->capture_default_str();
-  m->add_flag("--allow-partial-ramp", a.allow_partial_ramp,
-              "accept dumps that end before the end of --ramp (a run cut short)");
+  add_temperature_options(*m, a.temperature, "timestep -> T file ('#' comments)");
   m->add_option("--btype", a.btype, "atom type of the B particles")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();

@@ -2,6 +2,8 @@
 // regression at T_g and the glass/liquid signed-rank tests (src/analysis/structure_metrics.h).
 #pragma once
 
+#include "frame_temperatures.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,10 +17,7 @@ namespace mlglass::cli {
 struct MetricsArgs {
   std::vector<std::string> dumps;
   std::string output;        // per-frame CSV
-  std::vector<double> ramp;  // T0 T1 STEPS, or empty
-  std::string temps;         // timestep -> T file, or empty
-  int temp_col = 2;
-  bool allow_partial_ramp = false;
+  TemperatureArgs temperature;  // --ramp or --temps
   int btype = 2;
   int k = 2;
   std::string rule = "both";
