@@ -73,19 +73,21 @@ std::array<int, 3> CellList::cells_for_density(const PeriodicBox &box, std::size
   const double volume = box.length[0] * box.length[1] * (box.dim == 3 ? box.length[2] : 1.0);
   const double target =
       std::pow(per_cell * volume / static_cast<double>(std::max<std::size_t>(n, 1)), 1.0 / box.dim);
-  double total = 1.0;
   for (int a = 0; a < box.dim; ++a) {
     const double c = box.length[a] / target;
     m[a] = c >= 1.0 ? static_cast<int>(std::min(c, double(1 << 20))) : 1;  // NaN: one cell
-    total *= m[a];
   }
-  while (total > 2.0 * static_cast<double>(n) + 64.0) {
-    total = 1.0;
-    for (int a = 0; a < box.dim; ++a) {
-      m[a] = std::max(1, m[a] / 2);
-      total *= m[a];
-    }
-  }
+  return capped(m, box.dim, n);
+}
+
+std::array<int, 3> CellList::capped(std::array<int, 3> m, int dim, std::size_t n) {
+  auto total = [&] {
+    double t = 1.0;
+    for (int a = 0; a < dim; ++a) t *= m[a];
+    return t;
+  };
+  while (total() > 2.0 * static_cast<double>(n) + 64.0)
+    for (int a = 0; a < dim; ++a) m[a] = std::max(1, m[a] / 2);
   return m;
 }
 

@@ -41,6 +41,9 @@ class CellList {
   // 2n + 64 (a very flat box must not allocate a huge grid).
   static std::array<int, 3> cells_for_density(const PeriodicBox &box, std::size_t n,
                                               double per_cell);
+  // ncell with every axis halved (at least 1) until there are at most 2n + 64 cells in all: the
+  // one cap on the grid size of both cells_for_density and the WindowCutter's grid.
+  static std::array<int, 3> capped(std::array<int, 3> ncell, int dim, std::size_t n);
 
   // The cell of coordinate v along axis a: floor((v - lo) / L * ncell) after wrapping along a
   // periodic axis, clamped to the grid along a non-periodic one. v must be finite.

@@ -221,19 +221,9 @@ std::array<int, 3> cutter_cells(const PeriodicBox &box, std::size_t n, double si
   check_dim(box, "WindowCutter");
   check_side(box, side, "WindowCutter");
   std::array<int, 3> ncell{1, 1, 1};
-  double cells = 1.0;
-  for (int a = 0; a < box.dim; ++a) {
+  for (int a = 0; a < box.dim; ++a)
     ncell[a] = static_cast<int>(std::clamp(std::floor(2.0 * box.length[a] / side), 1.0, 1e6));
-    cells *= ncell[a];
-  }
-  while (cells > 2.0 * static_cast<double>(n) + 64.0) {
-    cells = 1.0;
-    for (int a = 0; a < box.dim; ++a) {
-      ncell[a] = std::max(1, ncell[a] / 2);
-      cells *= ncell[a];
-    }
-  }
-  return ncell;
+  return CellList::capped(ncell, box.dim, n);
 }
 
 }  // namespace
