@@ -1,5 +1,7 @@
 #include "cell_list.h"
 
+#include "number_text.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -11,12 +13,6 @@ namespace mlglass {
 
 namespace {
 
-std::string fmt(double v) {
-  std::ostringstream s;
-  s.precision(10);
-  s << v;
-  return s.str();
-}
 
 }  // namespace
 
@@ -34,7 +30,7 @@ CellList::CellList(const PeriodicBox &box, const double *x, std::size_t n,
   for (int a = 0; a < box.dim; ++a) {
     if (!(box.length[a] > 0.0) || !std::isfinite(box.length[a]) || !std::isfinite(box.lo[a]))
       throw std::invalid_argument(w + ": box length along " + "xyz"[a] + " must be finite and > 0, got " +
-                                  fmt(box.length[a]) + " (lo " + fmt(box.lo[a]) + ")");
+                                  number_text(box.length[a]) + " (lo " + number_text(box.lo[a]) + ")");
     if (ncell[a] < 1)
       throw std::invalid_argument(w + ": need at least one cell along " + "xyz"[a] + ", got " +
                                   std::to_string(ncell[a]));
@@ -43,7 +39,7 @@ CellList::CellList(const PeriodicBox &box, const double *x, std::size_t n,
     total *= ncell[a];
   }
   if (total > double(std::numeric_limits<int>::max() - 1))
-    throw std::invalid_argument(w + ": " + fmt(total) + " cells are too many");
+    throw std::invalid_argument(w + ": " + number_text(total) + " cells are too many");
 
   // Counting sort by cell: stable, so the points of a cell stay ascending.
   std::vector<int> cell(n);

@@ -1,5 +1,7 @@
 #include "window_graph.h"
 
+#include "number_text.h"
+
 #include "knn.h"
 
 #include <algorithm>
@@ -12,16 +14,10 @@ namespace mlglass {
 
 namespace {
 
-std::string fmt(double v) {
-  std::ostringstream s;
-  s.precision(10);
-  s << v;
-  return s.str();
-}
 
 std::string point_str(const std::array<double, 3> &p, int dim) {
-  std::string s = "(" + fmt(p[0]);
-  for (int a = 1; a < dim; ++a) s += ", " + fmt(p[a]);
+  std::string s = "(" + number_text(p[0]);
+  for (int a = 1; a < dim; ++a) s += ", " + number_text(p[a]);
   return s + ")";
 }
 
@@ -50,7 +46,7 @@ Graph knn_graph(const Window &window, const int *types, const std::int64_t *ids,
   if (n <= static_cast<std::size_t>(k))
     throw std::invalid_argument("knn_graph: the window at origin " +
                                 point_str(window.origin, window.dim) + " with side " +
-                                fmt(window.side) + " holds " + std::to_string(n) +
+                                number_text(window.side) + " holds " + std::to_string(n) +
                                 " particles; k = " + std::to_string(k) + " needs more than " +
                                 std::to_string(k));
   if (n > static_cast<std::size_t>(INT32_MAX) / (2 * static_cast<std::size_t>(k) + 1))

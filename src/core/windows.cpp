@@ -1,5 +1,7 @@
 #include "windows.h"
 
+#include "number_text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -10,20 +12,14 @@ namespace mlglass {
 
 namespace {
 
-std::string fmt(double v) {
-  std::ostringstream s;
-  s.precision(10);
-  s << v;
-  return s.str();
-}
 
 void check_side(const PeriodicBox &box, double side, const char *who) {
   if (!(side > 0.0) || !std::isfinite(side))
-    throw std::invalid_argument(std::string(who) + ": window side must be > 0, got " + fmt(side));
+    throw std::invalid_argument(std::string(who) + ": window side must be > 0, got " + number_text(side));
   for (int a = 0; a < box.dim; ++a)
     if (side > box.length[a])
-      throw std::invalid_argument(std::string(who) + ": window side " + fmt(side) +
-                                  " exceeds the box length " + fmt(box.length[a]) + " along " +
+      throw std::invalid_argument(std::string(who) + ": window side " + number_text(side) +
+                                  " exceeds the box length " + number_text(box.length[a]) + " along " +
                                   "xyz"[a] + " (a window could see a particle twice)");
 }
 
@@ -95,7 +91,7 @@ void cut_wrapped(const PeriodicBox &box, const double *x, const Particles &parti
 double window_side(const PeriodicBox &box, const WindowOptions &opts) {
   check_dim(box, "window");
   if (!(opts.side > 0.0) || !std::isfinite(opts.side))
-    throw std::invalid_argument("window: side must be > 0, got " + fmt(opts.side));
+    throw std::invalid_argument("window: side must be > 0, got " + number_text(opts.side));
   double side = opts.side;
   if (opts.side_is_fraction) {
     const double L = box.length[0];
@@ -103,12 +99,12 @@ double window_side(const PeriodicBox &box, const WindowOptions &opts) {
       if (std::fabs(box.length[a] - L) > 1e-6 * L)
         throw std::invalid_argument(
             "window: a side given as a fraction of the box needs a square (cubic) box, the box "
-            "is " + fmt(box.length[0]) + " x " + fmt(box.length[1]) +
-            (box.dim == 3 ? " x " + fmt(box.length[2]) : std::string()) +
+            "is " + number_text(box.length[0]) + " x " + number_text(box.length[1]) +
+            (box.dim == 3 ? " x " + number_text(box.length[2]) : std::string()) +
             "; give the side in distance units");
     if (opts.side > 1.0)
       throw std::invalid_argument("window: side fraction must be in (0, 1], got " +
-                                  fmt(opts.side));
+                                  number_text(opts.side));
     side = opts.side * L;
     // The fraction 1 must give a window that fits along every axis despite the 1e-6 tolerance.
     for (int a = 0; a < box.dim; ++a) side = std::min(side, box.length[a]);
@@ -283,7 +279,7 @@ std::vector<std::array<double, 3>> tile_origins(const PeriodicBox &box, double s
   check_dim(box, "tile_origins");
   check_side(box, side, "tile_origins");
   if (!(stride > 0.0) || !std::isfinite(stride))
-    throw std::invalid_argument("tile_origins: stride must be > 0, got " + fmt(stride));
+    throw std::invalid_argument("tile_origins: stride must be > 0, got " + number_text(stride));
   std::array<std::int64_t, 3> count{1, 1, 1};
   double total = 1.0;
   for (int a = 0; a < box.dim; ++a) {
@@ -294,7 +290,7 @@ std::vector<std::array<double, 3>> tile_origins(const PeriodicBox &box, double s
     total *= static_cast<double>(count[a]);
   }
   if (total > 1e7)
-    throw std::invalid_argument("tile_origins: stride " + fmt(stride) + " gives " + fmt(total) +
+    throw std::invalid_argument("tile_origins: stride " + number_text(stride) + " gives " + number_text(total) +
                                 " windows (more than 1e7)");
   std::vector<std::array<double, 3>> origins;
   origins.reserve(static_cast<std::size_t>(total));

@@ -18,11 +18,11 @@ namespace mlglass::testing {
 
 namespace fs = std::filesystem;
 
-// A private scratch directory per test, removed afterwards.
-class DumpReaderTest : public ::testing::Test {
+// A private scratch directory per test, removed afterwards; write() puts a file in it.
+class ScratchDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "mlglass-dump-XXXXXX").string();
+    std::string tmpl = (fs::temp_directory_path() / "mlglass-test-XXXXXX").string();
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
   }
@@ -30,12 +30,16 @@ class DumpReaderTest : public ::testing::Test {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
-
   std::string write(const std::string &name, const std::string &text) {
     const std::string path = (dir_ / name).string();
     std::ofstream(path, std::ios::binary) << text;
     return path;
   }
+  fs::path dir_;
+};
+
+class DumpReaderTest : public ScratchDirTest {
+ protected:
   std::string write_gz(const std::string &name, const std::string &text) {
     const std::string path = (dir_ / name).string();
     gzFile gz = gzopen(path.c_str(), "wb");
@@ -80,7 +84,6 @@ class DumpReaderTest : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
 };
 
 // Lines 1-9 of a 3D orthogonal frame; atom lines start at line 10.

@@ -7,6 +7,7 @@
 // message starts with the file name and names a line that exists. Never another exception type, a
 // crash or a hang.
 #include "dataset.h"
+#include "dump_test_util.h"
 #include "labelling.h"
 #include "mutate.h"
 #include "tg.h"
@@ -31,24 +32,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ParserFuzz : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "mlglass-fuzz-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string write(const std::string &name, const std::string &text) {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-  fs::path dir_;
-};
+// the parser fuzz tests write their inputs to a scratch directory
+class ParserFuzz : public mlglass::testing::ScratchDirTest {};
 
 // Lines in the text as a reader counts them (a final line without '\n' counts).
 long count_lines(const std::string &text) {
