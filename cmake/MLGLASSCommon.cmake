@@ -16,7 +16,9 @@ set(MLGLASS_CORE_SOURCES
   windows.cpp
   window_graph.cpp
   bgraph.cpp
+  min_system.cpp
   fire.cpp
+  cg.cpp
   classification.cpp
   dataset.cpp
   labelling.cpp
@@ -40,7 +42,7 @@ set(MLGLASS_STYLE_SOURCES
   compute_bgraph.cpp
   compute_glass_mpnn.cpp
   fix_inherent.cpp
-  lammps_fire_system.cpp
+  lammps_min_system.cpp
   md_snapshot.cpp
 )
 

@@ -1,13 +1,14 @@
 /* ----------------------------------------------------------------------
    ML-GLASS package for LAMMPS: fix inherent. Documentation: doc/fix_inherent.rst
 
-   Every N steps: take a snapshot of the MD state (md_snapshot.h), quench with the core FIRE 2.0
-   through LAMMPS' own force evaluation (lammps_fire_system.h), restore the snapshot, report.
+   Every N steps: take a snapshot of the MD state (md_snapshot.h), quench with the core FIRE 2.0 or
+   conjugate gradients through LAMMPS' own force evaluation (lammps_min_system.h), restore the
+   snapshot, report.
 ------------------------------------------------------------------------- */
 
 #include "fix_inherent.h"
 
-#include "lammps_fire_system.h"
+#include "lammps_min_system.h"
 #include "md_snapshot.h"
 #include "mlglass_lammps_compat.h"
 
@@ -29,7 +30,9 @@
 #include "pair.h"
 #include "update.h"
 
+#include <cerrno>
 #include <cstring>
+#include <set>
 
 using namespace LAMMPS_NS;
 using namespace FixConst;
@@ -41,8 +44,10 @@ const int HOME_COLS = 2;    // hidden per-atom columns after the visible ones: h
 /* ---------------------------------------------------------------------- */
 
 FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
-    Fix(lmp, narg, arg), peratom_energy(0), ncols(3), nvalues(5), peratom(nullptr), append(0),
-    fp(nullptr), quenching(0), xlast_call(-1)
+    Fix(lmp, narg, arg), minstyle(FIRE),
+    linesearch(mlglass::LineSearch::quadratic), work{nullptr, nullptr, nullptr}, nwork(0),
+    peratom_energy(0), ncols(3), nvalues(5), peratom(nullptr), append(0), fp(nullptr), quenching(0),
+    xlast_call(-1)
 {
   if (narg < 4)
     error->all(FLERR, "Illegal fix inherent command: missing N (fix ID group inherent N ...)");
@@ -53,8 +58,13 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
     return mlglass_compat::logical(lmp, "Fix inherent", key, value);
   };
 
+  std::string fire_keyword;    // the first FIRE-only keyword given, for the check below
   for (int iarg = 4; iarg < narg; iarg += 2) {
     const std::string key = arg[iarg];
+    static const std::set<std::string> fire_only = {
+        "delaystep", "dtgrow", "dtshrink",     "alpha0",       "alphashrink", "tmax",
+        "tmin",      "vdfmax", "halfstepback", "initialdelay", "integrator"};
+    if (fire_keyword.empty() && fire_only.count(key)) fire_keyword = key;
     if (iarg + 1 >= narg) error->all(FLERR, "Fix inherent: missing value for keyword '{}'", key);
     const char *value = arg[iarg + 1];
     auto real = [&]() {
@@ -118,6 +128,22 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
         params.norm = mlglass::ForceNorm::inf;
       else
         error->all(FLERR, "Fix inherent: norm '{}' unknown (two, max, inf)", v);
+    } else if (key == "min") {
+      const std::string v = value;
+      if (v == "fire")
+        minstyle = FIRE;
+      else if (v == "cg")
+        minstyle = CG;
+      else
+        error->all(FLERR, "Fix inherent: min '{}' unknown (fire, cg)", v);
+    } else if (key == "line") {
+      const std::string v = value;
+      if (v == "quadratic")
+        linesearch = mlglass::LineSearch::quadratic;
+      else if (v == "backtrack")
+        linesearch = mlglass::LineSearch::backtrack;
+      else
+        error->all(FLERR, "Fix inherent: line '{}' unknown (quadratic, backtrack)", v);
     } else if (key == "file")
       filename = value;
     else if (key == "append")
@@ -126,11 +152,14 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
       peratom_energy = yes_no(key, value);
     else
       error->all(FLERR,
-                 "Fix inherent: unknown keyword '{}' (expected etol, ftol, maxiter, maxeval, dmax, "
-                 "delaystep, dtgrow, dtshrink, alpha0, alphashrink, tmax, tmin, integrator, "
-                 "halfstepback, initialdelay, vdfmax, norm, file, append, energy)",
+                 "Fix inherent: unknown keyword '{}' (expected min, etol, ftol, maxiter, maxeval, "
+                 "dmax, norm, line, delaystep, dtgrow, dtshrink, alpha0, alphashrink, tmax, tmin, "
+                 "integrator, halfstepback, initialdelay, vdfmax, file, append, energy)",
                  key);
   }
+  if (minstyle == CG && !fire_keyword.empty())
+    error->all(FLERR, "Fix inherent: keyword '{}' applies to min fire only, not to min cg",
+               fire_keyword);
   const std::string problem = params.validate();
   if (!problem.empty()) error->all(FLERR, "Fix inherent: {}", problem);
 
@@ -148,42 +177,50 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
   peratom_freq = 1;
   restart_global = 1;
   comm_reverse = 1;
+  maxexchange = nvalues + (minstyle == CG ? 3 * 3 : 0);    // doubles per migrating atom
 
   // -k on: a plain (host) fix, as LAMMPS' own non-Kokkos fixes: Modify syncs everything to the
   // host before post_neighbor()/end_of_step() and marks everything modified after, since a quench
   // moves, migrates and reorders atoms; within the quench the FIRE system and the snapshot sync
-  // around each step that runs in KOKKOS (lammps_fire_system.cpp, md_snapshot.cpp).
+  // around each step that runs in KOKKOS (lammps_min_system.cpp, md_snapshot.cpp).
   kokkosable = 0;
   execution_space = Host;
   datamask_read = ALL_MASK;
   datamask_modify = ALL_MASK;
 
-  grow_arrays(atom->nmax);
+  // the output file first: an error after add_callback() would leave the callback behind
+  if (!filename.empty()) {
+    int status[2] = {1, 0};    // ok (1), cannot open (0) or cannot write (-1); errno on rank 0
+    if (comm->me == 0) {
+      fp = fopen(filename.c_str(), append ? "a" : "w");
+      status[0] = fp != nullptr;
+      if (fp) {
+        fmt::print(fp,
+                   "# fix {} inherent: one line per quench (min {})\n# step temp eis_atom "
+                   "eis_total iterations evaluations fnorm reason\n",
+                   id, minstyle == CG ? "cg" : "fire");
+        fmt::print(fp,
+                   "# reason: 0 max iterations, 1 max force evaluations, 2 energy tolerance, "
+                   "3 force tolerance, 4 search direction not downhill, 5 linesearch alpha is "
+                   "zero, 6 forces are zero, 7 quadratic factors are zero, 11 max iterations "
+                   "with v.f negative\n");
+        if (fflush(fp) != 0) status[0] = -1;
+      }
+      status[1] = errno;
+    }
+    MPI_Bcast(status, 2, MPI_INT, 0, world);
+    if (status[0] == 0)
+      error->all(FLERR, "Fix inherent: cannot open file '{}' for writing: {}", filename,
+                 strerror(status[1]));
+    if (status[0] < 0)
+      error->all(FLERR, "Fix inherent: cannot write to file '{}': {}", filename,
+                 strerror(status[1]));
+  }
+
+  grow_arrays(atom->nmax);    // before nwork is set: sizes the CG work vectors too
   atom->add_callback(Atom::GROW);
   for (int i = 0; i < atom->nlocal; i++)
     for (int c = 0; c < nvalues; c++) peratom[i][c] = 0.0;
-
-  if (!filename.empty()) {
-    int ok = 1;
-    if (comm->me == 0) {
-      fp = fopen(filename.c_str(), append ? "a" : "w");
-      ok = fp != nullptr;
-      if (fp) {
-        fmt::print(fp,
-                   "# fix {} inherent: one line per quench\n# step temp eis_atom eis_total "
-                   "iterations evaluations fnorm reason\n",
-                   id);
-        fmt::print(fp,
-                   "# reason: 0 max iterations, 1 max force evaluations, 2 energy tolerance, "
-                   "3 force tolerance, 11 max iterations with v.f negative\n");
-        fflush(fp);
-      }
-    }
-    MPI_Bcast(&ok, 1, MPI_INT, 0, world);
-    if (!ok)
-      error->all(FLERR, "Fix inherent: cannot open file '{}' for writing: {}", filename,
-                 utils::getsyserror());
-  }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -192,6 +229,7 @@ FixInherent::~FixInherent()
 {
   atom->delete_callback(id, Atom::GROW);
   memory->destroy(peratom);
+  for (double *&w : work) memory->destroy(w);
   if (fp) fclose(fp);
 }
 
@@ -293,9 +331,11 @@ void FixInherent::quench()
   neighbor->delay = 0;
   neighbor->dist_check = 1;
   update->whichflag = 2;
-  LammpsFireSystem system(lmp, groupbit);
+  LammpsMinSystem system(lmp, groupbit, [this](int k) {
+    return work[k];
+  });
   const double e0 = system.setup();
-  const mlglass::FireResult result = mlglass::fire_minimize(system, params, dt, e0);
+  const mlglass::MinResult result = minimize(system, e0, dt);
   const double total_energy = minimum(system);
 
   // ---- 3. restore: home ranks and order, ghosts and lists as built by the MD, then the state ----
@@ -312,16 +352,47 @@ void FixInherent::quench()
   last.reason = int(result.reason);
   last.step = snapshot.ntimestep();
   last.count++;
-  if (me == 0) {
-    if (result.reason != mlglass::StopReason::energy_tolerance &&
-        result.reason != mlglass::StopReason::force_tolerance)
-      error->warning(FLERR,
-                     "Fix inherent: quench at step {} stopped by {} after {} iterations "
-                     "(force norm {:.6g}); raise maxiter/maxeval or loosen etol/ftol",
-                     last.step, mlglass::stop_reason_name(result.reason), result.iterations,
-                     result.fnorm2_final);
-    write_line(temp_now);
-  }
+  if (me == 0 && !mlglass::converged(result.reason)) warn_unconverged(result);
+  write_line(temp_now);
+}
+
+/* ----------------------------------------------------------------------
+   A quench that stopped before its tolerances: what stopped it and what to change
+------------------------------------------------------------------------- */
+
+void FixInherent::warn_unconverged(const mlglass::MinResult &result)
+{
+  using mlglass::StopReason;
+  std::string advice = "raise maxiter/maxeval or loosen etol/ftol";
+  if (result.reason == StopReason::not_downhill || result.reason == StopReason::zero_alpha ||
+      result.reason == StopReason::zero_quadratic)
+    advice = fmt::format(
+        "the line search could not lower the energy, so this is {}a minimum; CG's line searches "
+        "need an energy that is continuous along the path: if the pair style is truncated "
+        "without shift (pair_modify shift no), the energy jumps at the cutoff; use min fire or "
+        "a shifted or smoothed potential",
+        result.fnorm2_final > std::max(params.ftol, 1.0e-3) ? "not " : "at best roughly ");
+  error->warning(FLERR,
+                 "Fix inherent: quench at step {} stopped by {} after {} iterations (force norm "
+                 "{:.6g}, ftol {:.6g}): {}",
+                 last.step, mlglass::stop_reason_name(result.reason), result.iterations,
+                 result.fnorm2_final, params.ftol, advice);
+}
+
+/* ----------------------------------------------------------------------
+   The chosen minimiser; CG's work vectors move with migrating atoms while it runs
+------------------------------------------------------------------------- */
+
+mlglass::MinResult FixInherent::minimize(LammpsMinSystem &system, double e0, double dt)
+{
+  if (minstyle == FIRE) return mlglass::fire_minimize(system, params, dt, e0);
+  mlglass::CgParams cg;
+  static_cast<mlglass::MinParams &>(cg) = params;
+  cg.linesearch = linesearch;
+  nwork = 3;
+  const mlglass::MinResult result = mlglass::cg_minimize(system, cg, e0);
+  nwork = 0;
+  return result;
 }
 
 /* ----------------------------------------------------------------------
@@ -330,7 +401,7 @@ void FixInherent::quench()
    totals). Returns the total energy of the minimum.
 ------------------------------------------------------------------------- */
 
-double FixInherent::minimum(LammpsFireSystem &system)
+double FixInherent::minimum(LammpsMinSystem &system)
 {
   double total_energy = system.last_total_energy;
   const int nlocal = atom->nlocal;
@@ -368,13 +439,23 @@ double FixInherent::minimum(LammpsFireSystem &system)
 
 /* ---------------------------------------------------------------------- */
 
+// one line per quench, flushed and checked on rank 0: a write error (full disk, quota) stops
+// the run on all ranks instead of leaving a file that silently ends early
 void FixInherent::write_line(double temperature)
 {
-  if (!fp) return;
-  fmt::print(fp, "{} {:.8g} {:.12g} {:.12g} {} {} {:.8g} {}\n", last.step, temperature,
-             last.eis_atom, last.eis_total, last.iterations, last.evaluations, last.fnorm,
-             last.reason);
-  fflush(fp);
+  if (filename.empty()) return;
+  int status[2] = {1, 0};    // ok, errno on rank 0
+  if (comm->me == 0) {
+    fmt::print(fp, "{} {:.8g} {:.12g} {:.12g} {} {} {:.8g} {}\n", last.step, temperature,
+               last.eis_atom, last.eis_total, last.iterations, last.evaluations, last.fnorm,
+               last.reason);
+    status[0] = fflush(fp) == 0 && !ferror(fp);
+    status[1] = errno;
+  }
+  MPI_Bcast(status, 2, MPI_INT, 0, world);
+  if (!status[0])
+    error->all(FLERR, "Fix inherent: cannot write to file '{}' (quench at step {}): {}", filename,
+               last.step, strerror(status[1]));
 }
 
 double FixInherent::compute_scalar()
@@ -444,23 +525,33 @@ void FixInherent::grow_arrays(int nmax)
 {
   memory->grow(peratom, nmax, nvalues, "inherent:peratom");
   array_atom = peratom;
+  if (minstyle == CG)
+    for (double *&w : work) memory->grow(w, 3 * nmax, "inherent:work");
 }
 
 void FixInherent::copy_arrays(int i, int j, int /*delflag*/)
 {
   for (int c = 0; c < nvalues; c++) peratom[j][c] = peratom[i][c];
+  for (int k = 0; k < nwork; k++)
+    for (int d = 0; d < 3; d++) work[k][3 * j + d] = work[k][3 * i + d];
 }
 
 int FixInherent::pack_exchange(int i, double *buf)
 {
-  for (int c = 0; c < nvalues; c++) buf[c] = peratom[i][c];
-  return nvalues;
+  int m = 0;
+  for (int c = 0; c < nvalues; c++) buf[m++] = peratom[i][c];
+  for (int k = 0; k < nwork; k++)
+    for (int d = 0; d < 3; d++) buf[m++] = work[k][3 * i + d];
+  return m;
 }
 
 int FixInherent::unpack_exchange(int nlocal, double *buf)
 {
-  for (int c = 0; c < nvalues; c++) peratom[nlocal][c] = buf[c];
-  return nvalues;
+  int m = 0;
+  for (int c = 0; c < nvalues; c++) peratom[nlocal][c] = buf[m++];
+  for (int k = 0; k < nwork; k++)
+    for (int d = 0; d < 3; d++) work[k][3 * nlocal + d] = buf[m++];
+  return m;
 }
 
 int FixInherent::pack_reverse_comm(int n, int first, double *buf)
@@ -476,6 +567,7 @@ void FixInherent::unpack_reverse_comm(int n, int *list, double *buf)
 
 double FixInherent::memory_usage()
 {
-  return double(atom->nmax) * nvalues * sizeof(double) +
+  const int nvec = minstyle == CG ? 3 * 3 : 0;
+  return double(atom->nmax) * (nvalues + nvec) * sizeof(double) +
       (xlast.capacity() + eatom_sum.capacity()) * sizeof(double);
 }

@@ -13,6 +13,7 @@ FixStyle(inherent,FixInherent);
 
 #include "fix.h"
 
+#include "cg.h"
 #include "fire.h"
 
 #include <cstdio>
@@ -22,8 +23,8 @@ FixStyle(inherent,FixInherent);
 namespace LAMMPS_NS {
 
 // Inherent-structure sampling during MD: every N steps the current configuration is quenched with
-// FIRE 2.0 exactly as `minimize` with `min_style fire` would, the energy of the minimum is
-// reported, and the dynamical state (atom order and ownership, ghosts, neighbour lists, x, v, f,
+// FIRE 2.0 or conjugate gradients exactly as `minimize` with `min_style fire` or `cg` would, the
+// energy of the minimum is reported, and the dynamical state (atom order and ownership, ghosts, neighbour lists, x, v, f,
 // image flags, energy accumulators) is restored so the trajectory continues bit for bit.
 class FixInherent : public Fix {
  public:
@@ -58,7 +59,12 @@ class FixInherent : public Fix {
   };
 
  private:
-  mlglass::FireParams params;
+  enum { FIRE, CG };
+  int minstyle;
+  mlglass::FireParams params;    // the tolerances of either minimiser, and FIRE's settings
+  mlglass::LineSearch linesearch;
+  double *work[3];       // per-atom CG work vectors (x0, g, h), 3 values per atom
+  int nwork;             // work vectors carried with migrating atoms (3 while CG runs)
   int peratom_energy;    // 1 if column 4 of the per-atom array is the IS energy
   int ncols;             // visible per-atom columns
   int nvalues;           // ncols + 2 hidden columns: home index, home rank
@@ -77,7 +83,9 @@ class FixInherent : public Fix {
   std::vector<double> eatom_sum;    // per-atom IS energy incl. ghosts, reverse-communicated
 
   void quench();
-  double minimum(class LammpsFireSystem &system);
+  mlglass::MinResult minimize(class LammpsMinSystem &system, double e0, double dt);
+  double minimum(class LammpsMinSystem &system);
+  void warn_unconverged(const mlglass::MinResult &result);
   void write_line(double temperature);
 };
 

@@ -99,6 +99,25 @@ namespace mlglass_compat {
 #endif
   }
 
+  // Domain::minimum_image(): newer trees take the caller's file and line first (and check for
+  // absurd distances); chosen by signature, since the change came in a feature release
+  namespace detail {
+    template <class D>
+    auto minimum_image(D *domain, double *delta, int)
+        -> decltype(domain->minimum_image(FLERR, delta), void())
+    {
+      domain->minimum_image(FLERR, delta);
+    }
+    template <class D> void minimum_image(D *domain, double *delta, long)
+    {
+      domain->minimum_image(delta);
+    }
+  }    // namespace detail
+  template <class D> void minimum_image(D *domain, double *delta)
+  {
+    detail::minimum_image(domain, delta, 0);
+  }
+
   inline void forward_comm(Comm *comm, Compute *compute)
   {
 #if LAMMPS_VERSION_NUMBER >= 20220107

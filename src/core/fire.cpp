@@ -9,23 +9,9 @@ namespace {
 constexpr double EPS_ENERGY = 1.0e-8;  // LAMMPS min_fire.cpp
 }
 
-const char *stop_reason_name(StopReason reason) {
-  switch (reason) {
-    case StopReason::max_iterations: return "max iterations";
-    case StopReason::max_evaluations: return "max force evaluations";
-    case StopReason::energy_tolerance: return "energy tolerance";
-    case StopReason::force_tolerance: return "force tolerance";
-    case StopReason::max_vdotf_negative: return "max iterations with v.f negative";
-  }
-  return "unknown";
-}
-
 std::string FireParams::validate() const {
-  if (etol < 0.0) return "etol must be >= 0";
-  if (ftol < 0.0) return "ftol must be >= 0";
-  if (maxiter < 1) return "maxiter must be >= 1";
-  if (maxeval < 1) return "maxeval must be >= 1";
-  if (dmax <= 0.0) return "dmax must be > 0";
+  const std::string common = MinParams::validate();
+  if (!common.empty()) return common;
   if (delaystep < 0) return "delaystep must be >= 0";
   if (tmax < tmin) return "tmax has to be larger than tmin";
   if (tmin < 0.0) return "tmin must be >= 0";
@@ -37,38 +23,10 @@ std::string FireParams::validate() const {
   return "";
 }
 
-// The three norms of LAMMPS Min, with its summation order over the flat force vector.
-double fnorm_sqr(FireSystem &s) {
-  const double *f = s.f();
-  const int n = 3 * s.size();
-  double local = 0.0;
-  for (int i = 0; i < n; i++) local += f[i] * f[i];
-  return s.sum(local);
-}
-
-double fnorm_inf(FireSystem &s) {
-  const double *f = s.f();
-  const int n = 3 * s.size();
-  double local = 0.0;
-  for (int i = 0; i < n; i++) local = std::max(f[i] * f[i], local);
-  return s.max(local);
-}
-
-double fnorm_max(FireSystem &s) {
-  const double *f = s.f();
-  const int n = 3 * s.size();
-  double local = 0.0;
-  for (int i = 0; i < n; i += 3) {
-    const double fdotf = f[i] * f[i] + f[i + 1] * f[i + 1] + f[i + 2] * f[i + 2];
-    local = std::max(fdotf, local);
-  }
-  return s.max(local);
-}
-
 namespace {
 
 // v = dtf/m * f for every atom (LAMMPS: after velocities were reset, and leapfrog's half step)
-void kick_from_rest(FireSystem &s, double dtf) {
+void kick_from_rest(MinSystem &s, double dtf) {
   const int n = s.size();
   double *v = s.v();
   const double *f = s.f();
@@ -80,7 +38,7 @@ void kick_from_rest(FireSystem &s, double dtf) {
   }
 }
 
-void kick(FireSystem &s, double dtf) {
+void kick(MinSystem &s, double dtf) {
   const int n = s.size();
   double *v = s.v();
   const double *f = s.f();
@@ -94,8 +52,8 @@ void kick(FireSystem &s, double dtf) {
 
 }  // namespace
 
-FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double initial_energy) {
-  FireResult r;
+MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double initial_energy) {
+  MinResult r;
   r.energy_initial = initial_energy;
 
   // MinFire::init() and setup_style()
@@ -113,14 +71,8 @@ FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double 
   const FireIntegrator integrator = p.integrator;
 
   auto finish = [&](StopReason reason) {
-    r.reason = reason;
-    // Min::run(): a converged minimisation evaluates energy and forces once more
-    if (reason != StopReason::max_iterations) ecurrent = s.energy_force();
-    r.energy_final = ecurrent;
-    r.fnorm2_final = std::sqrt(fnorm_sqr(s));
-    r.fnorminf_final = std::sqrt(fnorm_inf(s));
     r.dt_final = dt;
-    return r;
+    return finish_minimization(s, r, reason, ecurrent);
   };
 
   if (integrator == FireIntegrator::leapfrog) {  // initial half step
@@ -155,8 +107,10 @@ FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double 
         fdotf += f[3 * i] * f[3 * i] + f[3 * i + 1] * f[3 * i + 1] + f[3 * i + 2] * f[3 * i + 2];
       const double fdotfall = s.sum(fdotf);
       scale1 = 1.0 - alpha;
-      if (fdotfall <= 1e-20) scale2 = 0.0;
-      else scale2 = alpha * std::sqrt(vdotvall / fdotfall);
+      if (fdotfall <= 1e-20)
+        scale2 = 0.0;
+      else
+        scale2 = alpha * std::sqrt(vdotvall / fdotfall);
       if (ntimestep - last_negative > p.delaystep) {
         dt = std::min(dt * p.dtgrow, dtmax);
         alpha *= p.alphashrink;
@@ -236,13 +190,8 @@ FireResult fire_minimize(FireSystem &s, const FireParams &p, double dt0, double 
           p.etol * 0.5 * (std::fabs(ecurrent) + std::fabs(eprevious) + EPS_ENERGY))
         return finish(StopReason::energy_tolerance);
     }
-    if (p.ftol > 0.0) {
-      double fdotf;
-      if (p.norm == ForceNorm::max) fdotf = fnorm_max(s);
-      else if (p.norm == ForceNorm::inf) fdotf = fnorm_inf(s);
-      else fdotf = fnorm_sqr(s);
-      if (fdotf < p.ftol * p.ftol) return finish(StopReason::force_tolerance);
-    }
+    if (p.ftol > 0.0 && fnorm_selected(s, p.norm) < p.ftol * p.ftol)
+      return finish(StopReason::force_tolerance);
     // LAMMPS' FIRE does not check maxeval; here it caps runaway quenches (stop code 1)
     if (r.evaluations >= p.maxeval) return finish(StopReason::max_evaluations);
   }

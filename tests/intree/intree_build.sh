@@ -16,8 +16,8 @@ bash "$ROOT/tools/install-in-tree.sh" "$WORK/lammps"
 for f in cnn.cpp tg.cpp render.cpp labelling.cpp dataset.cpp dump_reader.cpp mlglassplugin.cpp; do
   [ ! -e "$WORK/lammps/src/ML-GLASS/$f" ] || { echo "intree_build.sh: $f was installed into the LAMMPS tree"; exit 1; }
 done
-for f in fix_inherent.cpp lammps_fire_system.cpp md_snapshot.cpp compute_bgraph.cpp compute_glass_mpnn.cpp \
-         knn.cpp fire.cpp dmpnn.cpp glass_classifier.cpp; do
+for f in fix_inherent.cpp lammps_min_system.cpp md_snapshot.cpp compute_bgraph.cpp compute_glass_mpnn.cpp \
+         knn.cpp min_system.cpp fire.cpp cg.cpp dmpnn.cpp glass_classifier.cpp; do
   [ -f "$WORK/lammps/src/ML-GLASS/$f" ] || { echo "intree_build.sh: $f missing from the LAMMPS tree"; exit 1; }
 done
 

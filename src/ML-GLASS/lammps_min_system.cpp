@@ -1,13 +1,13 @@
 /* ----------------------------------------------------------------------
-   ML-GLASS package for LAMMPS: the LAMMPS-backed FIRE system of fix inherent.
+   ML-GLASS package for LAMMPS: the LAMMPS-backed system fix inherent quenches.
    Documentation: doc/fix_inherent.rst
 
-   Why an own FIRE loop instead of LAMMPS' Min classes: driving update->minimize from inside a
+   Why own minimiser loops instead of LAMMPS' Min classes: driving update->minimize from inside a
    run adds and deletes fix MINIMIZE while Modify iterates over fixes, writes thermo and dump
-   output at the minimizer's fake timesteps and re-initialises every style. Here the FIRE 2.0
-   arithmetic lives in the core library (fire.h, operation for operation the same as
-   MinFire::iterate) and this file replays Min::setup() and Min::energy_force() without those
-   side effects.
+   output at the minimizer's fake timesteps and re-initialises every style. Here the FIRE 2.0 and
+   conjugate-gradient arithmetic lives in the core library (fire.h, cg.h: operation for operation
+   the same as MinFire::iterate and MinCG::iterate) and this file replays Min::setup() and
+   Min::energy_force() without those side effects.
 
    Under -k on (KOKKOS) the FIRE arithmetic runs on the host arrays while LAMMPS' KOKKOS classes
    (pair style, neighbor lists, comm, domain) run where they run: as MinKokkos does, the data a
@@ -16,7 +16,7 @@
    the host (x, v) is marked modified on the host before the next evaluation.
 ------------------------------------------------------------------------- */
 
-#include "lammps_fire_system.h"
+#include "lammps_min_system.h"
 
 #include "mlglass_lammps_compat.h"
 
@@ -39,6 +39,7 @@
 #include "update.h"
 
 #include <cstring>
+#include <type_traits>
 
 using namespace LAMMPS_NS;
 using mlglass_compat::kokkos_host_read;
@@ -57,68 +58,98 @@ template <class Style, class Call> void evaluate(LAMMPS *lmp, Style *style, Call
 
 }    // namespace
 
-LammpsFireSystem::LammpsFireSystem(LAMMPS *lmp, int groupbit) :
-    Pointers(lmp), groupbit(groupbit), pe(mlglass_compat::find_compute(modify, "thermo_pe"))
+LammpsMinSystem::LammpsMinSystem(LAMMPS *lmp, int groupbit, WorkVectors work) :
+    Pointers(lmp), groupbit(groupbit), pe(mlglass_compat::find_compute(modify, "thermo_pe")),
+    workvec(std::move(work))
 {
 }
 
-LammpsFireSystem::~LammpsFireSystem() noexcept = default;
+LammpsMinSystem::~LammpsMinSystem() noexcept = default;
 
-int LammpsFireSystem::size() const
+int LammpsMinSystem::size() const
 {
   return atom->nlocal;
 }
 
-double *LammpsFireSystem::x()
+double *LammpsMinSystem::x()
 {
   return atom->nlocal ? atom->x[0] : nullptr;
 }
 
-double *LammpsFireSystem::v()
+double *LammpsMinSystem::v()
 {
   return atom->nlocal ? atom->v[0] : nullptr;
 }
 
-double *LammpsFireSystem::f()
+double *LammpsMinSystem::f()
 {
   return atom->nlocal ? atom->f[0] : nullptr;
 }
 
-double LammpsFireSystem::mass(int i) const
+double LammpsMinSystem::mass(int i) const
 {
   return atom->rmass ? atom->rmass[i] : atom->mass[atom->type[i]];
 }
 
-double LammpsFireSystem::ftm2v() const
+double LammpsMinSystem::ftm2v() const
 {
   return force->ftm2v;
 }
 
-void LammpsFireSystem::next_iteration()
+void LammpsMinSystem::next_iteration()
 {
   ++update->ntimestep;
 }
 
-double LammpsFireSystem::sum(double local) const
+double LammpsMinSystem::sum(double local) const
 {
   return reduce(local, MPI_SUM);
 }
 
-double LammpsFireSystem::min(double local) const
+double LammpsMinSystem::min(double local) const
 {
   return reduce(local, MPI_MIN);
 }
 
-double LammpsFireSystem::max(double local) const
+double LammpsMinSystem::max(double local) const
 {
   return reduce(local, MPI_MAX);
+}
+
+double LammpsMinSystem::energy_norm() const
+{
+  return output->thermo->normflag ? double(atom->natoms) : 1.0;
+}
+
+double *LammpsMinSystem::work(int k)
+{
+  return workvec ? workvec(k) : MinSystem::work(k);
+}
+
+/* ----------------------------------------------------------------------
+   FixMinimize::reset_coords() for a fixed box: after a re-neighbouring wrapped atoms back into
+   the box, the line search's start positions follow them to the nearest image
+------------------------------------------------------------------------- */
+
+void LammpsMinSystem::rewrap_reference()
+{
+  if (!reneighbored) return;
+  double **x = atom->x;
+  double *x0 = work(0);
+  for (int i = 0; i < atom->nlocal; i++) {
+    double d[3] = {x[i][0] - x0[3 * i], x[i][1] - x0[3 * i + 1], x[i][2] - x0[3 * i + 2]};
+    const double d0[3] = {d[0], d[1], d[2]};
+    mlglass_compat::minimum_image(domain, d);
+    for (int k = 0; k < 3; k++)
+      if (d[k] != d0[k]) x0[3 * i + k] = x[i][k] - d[k];
+  }
 }
 
 /* ----------------------------------------------------------------------
    Min::setup(): full re-neighbouring (with exchange and sort) and the first forces
 ------------------------------------------------------------------------- */
 
-double LammpsFireSystem::setup()
+double LammpsMinSystem::setup()
 {
   update->setupflag = 1;
   atom->setup();
@@ -169,10 +200,11 @@ double LammpsFireSystem::setup()
    Min::energy_force()
 ------------------------------------------------------------------------- */
 
-double LammpsFireSystem::energy_force()
+double LammpsMinSystem::energy_force()
 {
-  kokkos_host_wrote(lmp, X_MASK | V_MASK);    // FIRE moved the atoms on the host
-  if (neighbor->decide() == 0) {
+  kokkos_host_wrote(lmp, X_MASK | V_MASK);    // the minimiser moved the atoms on the host
+  reneighbored = neighbor->decide();
+  if (reneighbored == 0) {
     comm->forward_comm();
   } else {
     if (modify->n_min_pre_exchange) modify->min_pre_exchange();
@@ -187,7 +219,7 @@ double LammpsFireSystem::energy_force()
   return forces();
 }
 
-double LammpsFireSystem::forces()
+double LammpsMinSystem::forces()
 {
   set_energy_flags();
   force_clear();
@@ -213,20 +245,20 @@ double LammpsFireSystem::forces()
 
 /* ---------------------------------------------------------------------- */
 
-double LammpsFireSystem::reduce(double local, MPI_Op op) const
+double LammpsMinSystem::reduce(double local, MPI_Op op) const
 {
   double all;
   MPI_Allreduce(&local, &all, 1, MPI_DOUBLE, op, world);
   return all;
 }
 
-void LammpsFireSystem::set_energy_flags()
+void LammpsMinSystem::set_energy_flags()
 {
   update->eflag_global = update->ntimestep;
   if (eflag & ENERGY_ATOM) update->eflag_atom = update->ntimestep;
 }
 
-void LammpsFireSystem::bonded_forces()
+void LammpsMinSystem::bonded_forces()
 {
   if (atom->molecular == Atom::ATOMIC) return;
   if (Bond *bond = force->bond)
@@ -248,7 +280,7 @@ void LammpsFireSystem::bonded_forces()
 }
 
 // Min::force_clear()
-void LammpsFireSystem::force_clear()
+void LammpsMinSystem::force_clear()
 {
   size_t nbytes = sizeof(double) * atom->nlocal;
   if (force->newton) nbytes += sizeof(double) * atom->nghost;
@@ -261,7 +293,7 @@ void LammpsFireSystem::force_clear()
   }
 }
 
-void LammpsFireSystem::freeze_outside_group()
+void LammpsMinSystem::freeze_outside_group()
 {
   if (groupbit == 1) return;    // group all
   double **f = atom->f;
@@ -270,7 +302,7 @@ void LammpsFireSystem::freeze_outside_group()
   kokkos_host_wrote(lmp, F_MASK);
 }
 
-double LammpsFireSystem::energy()
+double LammpsMinSystem::energy()
 {
   kokkos_sync(lmp, pe->execution_space, pe->datamask_read, 0);
   last_total_energy = pe->compute_scalar();

@@ -1,28 +1,34 @@
 /* -*- c++ -*- ----------------------------------------------------------
-   ML-GLASS package for LAMMPS: the LAMMPS-backed system fix inherent quenches with the core FIRE.
+   ML-GLASS package for LAMMPS: the LAMMPS-backed system fix inherent quenches with the core
+   minimisers (FIRE, conjugate gradients).
    Documentation: doc/fix_inherent.rst
 ------------------------------------------------------------------------- */
 
-#ifndef LMP_MLGLASS_LAMMPS_FIRE_SYSTEM_H
-#define LMP_MLGLASS_LAMMPS_FIRE_SYSTEM_H
+#ifndef LMP_MLGLASS_LAMMPS_MIN_SYSTEM_H
+#define LMP_MLGLASS_LAMMPS_MIN_SYSTEM_H
 
 #include "force.h"
 #include "pointers.h"
 
-#include "fire.h"
+#include "min_system.h"
+
+#include <functional>
 
 namespace LAMMPS_NS {
 
 class Compute;
 
-// The quench seen by the core FIRE: Min::setup() and Min::energy_force() of LAMMPS 29Sep2021
-// minus output, timers and fix MINIMIZE. Atoms outside the group keep zero force, i.e. stay.
-class LammpsFireSystem : public mlglass::FireSystem, protected Pointers {
+// The quench seen by the core minimisers: Min::setup() and Min::energy_force() of LAMMPS 29Sep2021
+// minus output, timers and fix MINIMIZE. Atoms outside the group keep zero force, i.e. stay. The
+// work vectors live in the owner's per-atom storage (`work`), which moves with the atoms as fix
+// MINIMIZE's vectors do.
+class LammpsMinSystem : public mlglass::MinSystem, protected Pointers {
  public:
-  LammpsFireSystem(LAMMPS *lmp, int groupbit);
+  using WorkVectors = std::function<double *(int)>;
+  LammpsMinSystem(LAMMPS *lmp, int groupbit, WorkVectors work = nullptr);
   // explicit and noexcept: newer LAMMPS declares ~Pointers() noexcept(false), which an implicit
-  // destructor would inherit, looser than ~FireSystem()
-  ~LammpsFireSystem() noexcept override;
+  // destructor would inherit, looser than ~MinSystem()
+  ~LammpsMinSystem() noexcept override;
 
   int size() const override;
   double *x() override;
@@ -34,6 +40,9 @@ class LammpsFireSystem : public mlglass::FireSystem, protected Pointers {
   double sum(double local) const override;
   double min(double local) const override;
   double max(double local) const override;
+  double energy_norm() const override;
+  double *work(int k) override;
+  void rewrap_reference() override;
 
   int eflag = ENERGY_GLOBAL;
   double last_total_energy = 0.0;    // thermo_pe of the last evaluation, never normalised
@@ -45,6 +54,8 @@ class LammpsFireSystem : public mlglass::FireSystem, protected Pointers {
  private:
   int groupbit;
   Compute *pe;
+  WorkVectors workvec;
+  int reneighbored = 0;    // the last energy_force() re-neighboured (atoms may have re-wrapped)
 
   double reduce(double local, MPI_Op op) const;
   void set_energy_flags();

@@ -1,0 +1,93 @@
+#include "min_system.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mlglass {
+
+const char *stop_reason_name(StopReason reason) {
+  switch (reason) {
+    case StopReason::max_iterations:
+      return "max iterations";
+    case StopReason::max_evaluations:
+      return "max force evaluations";
+    case StopReason::energy_tolerance:
+      return "energy tolerance";
+    case StopReason::force_tolerance:
+      return "force tolerance";
+    case StopReason::not_downhill:
+      return "search direction is not downhill";
+    case StopReason::zero_alpha:
+      return "linesearch alpha is zero";
+    case StopReason::zero_force:
+      return "forces are zero";
+    case StopReason::zero_quadratic:
+      return "quadratic factors are zero";
+    case StopReason::max_vdotf_negative:
+      return "max iterations with v.f negative";
+  }
+  return "unknown";
+}
+
+bool converged(StopReason reason) {
+  return reason == StopReason::energy_tolerance || reason == StopReason::force_tolerance;
+}
+
+std::string MinParams::validate() const {
+  if (!(etol >= 0.0)) return "etol must be >= 0";
+  if (!(ftol >= 0.0)) return "ftol must be >= 0";
+  if (maxiter < 1) return "maxiter must be >= 1";
+  if (maxeval < 1) return "maxeval must be >= 1";
+  if (!(dmax > 0.0)) return "dmax must be > 0";
+  return "";
+}
+
+double *MinSystem::work(int k) {
+  if (int(work_.size()) <= k) work_.resize(k + 1);
+  work_[k].resize(3 * size_t(size()));
+  return work_[k].data();
+}
+
+MinResult finish_minimization(MinSystem &s, MinResult r, StopReason reason, double ecurrent) {
+  r.reason = reason;
+  if (reason != StopReason::max_iterations) ecurrent = s.energy_force();
+  r.energy_final = ecurrent;
+  r.fnorm2_final = std::sqrt(fnorm_sqr(s));
+  r.fnorminf_final = std::sqrt(fnorm_inf(s));
+  return r;
+}
+
+double fnorm_sqr(MinSystem &s) {
+  const double *f = s.f();
+  const int n = 3 * s.size();
+  double local = 0.0;
+  for (int i = 0; i < n; i++) local += f[i] * f[i];
+  return s.sum(local);
+}
+
+double fnorm_inf(MinSystem &s) {
+  const double *f = s.f();
+  const int n = 3 * s.size();
+  double local = 0.0;
+  for (int i = 0; i < n; i++) local = std::max(f[i] * f[i], local);
+  return s.max(local);
+}
+
+double fnorm_max(MinSystem &s) {
+  const double *f = s.f();
+  const int n = 3 * s.size();
+  double local = 0.0;
+  for (int i = 0; i < n; i += 3) {
+    const double fdotf = f[i] * f[i] + f[i + 1] * f[i + 1] + f[i + 2] * f[i + 2];
+    local = std::max(fdotf, local);
+  }
+  return s.max(local);
+}
+
+double fnorm_selected(MinSystem &s, ForceNorm norm) {
+  if (norm == ForceNorm::max) return fnorm_max(s);
+  if (norm == ForceNorm::inf) return fnorm_inf(s);
+  return fnorm_sqr(s);
+}
+
+}  // namespace mlglass
