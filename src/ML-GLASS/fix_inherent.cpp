@@ -22,6 +22,7 @@
 #include "domain.h"
 #include "error.h"
 #include "force.h"
+#include "group.h"
 #include "improper.h"
 #include "kspace.h"
 #include "memory.h"
@@ -311,6 +312,12 @@ void FixInherent::quench()
   Compute *temperature = mlglass_compat::find_compute(modify, "thermo_temp");
   const double temp_now = temperature ? temperature->compute_scalar() : 0.0;
 
+  if (group->count(igroup) == 0)
+    error->all(FLERR,
+               "Fix inherent: group '{}' has no atoms at step {}: there is nothing to quench "
+               "(E_IS would be the unrelaxed energy)",
+               group->names[igroup], update->ntimestep);
+
   const int nlocal0 = atom->nlocal;
   const int me = comm->me;
   const bool exact = xlast_call == neighbor->lastcall && xlast.size() == 3 * size_t(nlocal0);
@@ -336,6 +343,7 @@ void FixInherent::quench()
   });
   const double e0 = system.setup();
   const mlglass::MinResult result = minimize(system, e0, dt);
+  check_lost_atoms(snapshot.ntimestep());
   const double total_energy = minimum(system);
 
   // ---- 3. restore: home ranks and order, ghosts and lists as built by the MD, then the state ----
@@ -354,6 +362,23 @@ void FixInherent::quench()
   last.count++;
   if (me == 0 && !mlglass::converged(result.reason)) warn_unconverged(result);
   write_line(temp_now);
+}
+
+/* ----------------------------------------------------------------------
+   Atoms lost in the quench (they left through a non-periodic boundary): the MD state cannot be
+   restored without them, so the run stops on all ranks with the count, as `minimize` reports it
+------------------------------------------------------------------------- */
+
+void FixInherent::check_lost_atoms(bigint step)
+{
+  bigint nlocal = atom->nlocal, ntotal = 0;
+  MPI_Allreduce(&nlocal, &ntotal, 1, MPI_LMP_BIGINT, MPI_SUM, world);
+  if (ntotal != atom->natoms)
+    error->all(FLERR,
+               "Fix inherent: {} of {} atoms were lost during the quench at step {} (they left "
+               "the box through a non-periodic boundary); the MD state cannot be restored without "
+               "them: use periodic boundaries, walls (fix wall) or a smaller dmax",
+               atom->natoms - ntotal, atom->natoms, step);
 }
 
 /* ----------------------------------------------------------------------

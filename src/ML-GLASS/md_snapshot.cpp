@@ -153,8 +153,8 @@ void MDSnapshot::restore(LAMMPS *lmp, double **const &home, int home_col,
     irregular.migrate_atoms(0, 1, procassign.data());
   }
   if (atom->nlocal != nlocal)
-    lmp->error->one(FLERR, "Fix inherent: rank {} got {} atoms back, had {}", comm->me,
-                    atom->nlocal, nlocal);
+    lmp->error->one(FLERR, "Fix inherent: internal error: rank {} got {} atoms back, had {}",
+                    comm->me, atom->nlocal, nlocal);
   restore_home_order(lmp, home, home_col);
 
   double **x = atom->x;

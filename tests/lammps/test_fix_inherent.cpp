@@ -309,6 +309,26 @@ TEST_F(FixInherentTest, WriteErrorsStopTheRunNamingTheFile) {
   if (rank == 0) std::remove(file.c_str());
 }
 
+// Atoms pushed out through a non-periodic boundary during the quench cannot be put back: a clear
+// collective error with the count, not a per-rank internal message or an abort.
+TEST_F(FixInherentTest, AtomsLostInTheQuenchStopTheRunWithTheCount) {
+  commands({"units lj", "atom_style atomic", "boundary f p p", "region box block 0 10 0 10 0 10",
+            "create_box 1 box", "create_atoms 1 single 0.05 5 5", "create_atoms 1 single 0.6 5 5",
+            "create_atoms 1 single 9.7 5 5", "create_atoms 1 single 9.95 5 5", "mass 1 1.0",
+            "pair_style lj/cut 2.5", "pair_coeff 1 1 1.0 1.0 2.5", "thermo_modify lost ignore",
+            "fix is all inherent 10"});
+  EXPECT_LAMMPS_ERROR("run 0 post no",
+                      "Fix inherent: 3 of 4 atoms were lost during the quench at step 0");
+}
+
+// An empty group has nothing to quench: an error, not the unrelaxed energy reported as E_IS.
+TEST_F(FixInherentTest, EmptyGroupIsAnError) {
+  commands(system_commands(System::ka2d_small));
+  commands({"region nowhere block 100 101 100 101 -0.5 0.5", "group none region nowhere",
+            "fix is none inherent 10"});
+  EXPECT_LAMMPS_ERROR("run 0 post no", "Fix inherent: group 'none' has no atoms at step 0");
+}
+
 TEST_F(FixInherentTest, MaxiterIsReportedNotHidden) {
   commands(system_commands(System::ka2d));
   commands({"fix is all inherent 100 maxiter 5", "run 0 post no"});
