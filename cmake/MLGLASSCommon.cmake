@@ -19,6 +19,7 @@ set(MLGLASS_CORE_SOURCES
   min_system.cpp
   fire.cpp
   cg.cpp
+  flow.cpp
   classification.cpp
   dataset.cpp
   labelling.cpp

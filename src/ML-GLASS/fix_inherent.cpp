@@ -45,8 +45,8 @@ const int HOME_COLS = 2;    // hidden per-atom columns after the visible ones: h
 /* ---------------------------------------------------------------------- */
 
 FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
-    Fix(lmp, narg, arg), minstyle(FIRE),
-    linesearch(mlglass::LineSearch::quadratic), work{nullptr, nullptr, nullptr}, nwork(0),
+    Fix(lmp, narg, arg), minstyle(FIRE), linesearch(mlglass::LineSearch::quadratic),
+    flowtol(mlglass::FlowParams().flowtol), work{nullptr, nullptr, nullptr, nullptr}, nwork(0),
     peratom_energy(0), ncols(3), nvalues(5), peratom(nullptr), append(0), fp(nullptr), quenching(0),
     xlast_call(-1)
 {
@@ -59,7 +59,8 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
     return mlglass_compat::logical(lmp, "Fix inherent", key, value);
   };
 
-  std::string fire_keyword;    // the first FIRE-only keyword given, for the check below
+  std::string fire_keyword;    // the first FIRE-only keyword given, for the checks below
+  std::string flow_keyword;    // flowtol, if given
   for (int iarg = 4; iarg < narg; iarg += 2) {
     const std::string key = arg[iarg];
     static const std::set<std::string> fire_only = {
@@ -135,8 +136,13 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
         minstyle = FIRE;
       else if (v == "cg")
         minstyle = CG;
+      else if (v == "flow")
+        minstyle = FLOW;
       else
-        error->all(FLERR, "Fix inherent: min '{}' unknown (fire, cg)", v);
+        error->all(FLERR, "Fix inherent: min '{}' unknown (fire, cg, flow)", v);
+    } else if (key == "flowtol") {
+      flowtol = real();
+      flow_keyword = key;
     } else if (key == "line") {
       const std::string v = value;
       if (v == "quadratic")
@@ -154,13 +160,19 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
     else
       error->all(FLERR,
                  "Fix inherent: unknown keyword '{}' (expected min, etol, ftol, maxiter, maxeval, "
-                 "dmax, norm, line, delaystep, dtgrow, dtshrink, alpha0, alphashrink, tmax, tmin, "
+                 "dmax, norm, line, flowtol, delaystep, dtgrow, dtshrink, alpha0, alphashrink, "
+                 "tmax, tmin, "
                  "integrator, halfstepback, initialdelay, vdfmax, file, append, energy)",
                  key);
   }
-  if (minstyle == CG && !fire_keyword.empty())
-    error->all(FLERR, "Fix inherent: keyword '{}' applies to min fire only, not to min cg",
-               fire_keyword);
+  const char *minname = minstyle == FIRE ? "fire" : (minstyle == CG ? "cg" : "flow");
+  if (minstyle != FIRE && !fire_keyword.empty())
+    error->all(FLERR, "Fix inherent: keyword '{}' applies to min fire only, not to min {}",
+               fire_keyword, minname);
+  if (minstyle != FLOW && !flow_keyword.empty())
+    error->all(FLERR, "Fix inherent: keyword 'flowtol' applies to min flow only, not to min {}",
+               minname);
+  if (!(flowtol > 0.0)) error->all(FLERR, "Fix inherent: flowtol must be > 0");
   const std::string problem = params.validate();
   if (!problem.empty()) error->all(FLERR, "Fix inherent: {}", problem);
 
@@ -178,7 +190,7 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
   peratom_freq = 1;
   restart_global = 1;
   comm_reverse = 1;
-  maxexchange = nvalues + (minstyle == CG ? 3 * 3 : 0);    // doubles per migrating atom
+  maxexchange = nvalues + 3 * work_vectors();    // doubles per migrating atom
 
   // -k on: a plain (host) fix, as LAMMPS' own non-Kokkos fixes: Modify syncs everything to the
   // host before post_neighbor()/end_of_step() and marks everything modified after, since a quench
@@ -199,7 +211,7 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
         fmt::print(fp,
                    "# fix {} inherent: one line per quench (min {})\n# step temp eis_atom "
                    "eis_total iterations evaluations fnorm reason\n",
-                   id, minstyle == CG ? "cg" : "fire");
+                   id, minname);
         fmt::print(fp,
                    "# reason: 0 max iterations, 1 max force evaluations, 2 energy tolerance, "
                    "3 force tolerance, 4 search direction not downhill, 5 linesearch alpha is "
@@ -411,13 +423,26 @@ void FixInherent::warn_unconverged(const mlglass::MinResult &result)
 mlglass::MinResult FixInherent::minimize(LammpsMinSystem &system, double e0, double dt)
 {
   if (minstyle == FIRE) return mlglass::fire_minimize(system, params, dt, e0);
-  mlglass::CgParams cg;
-  static_cast<mlglass::MinParams &>(cg) = params;
-  cg.linesearch = linesearch;
-  nwork = 3;
-  const mlglass::MinResult result = mlglass::cg_minimize(system, cg, e0);
+  nwork = work_vectors();
+  mlglass::MinResult result;
+  if (minstyle == CG) {
+    mlglass::CgParams cg;
+    static_cast<mlglass::MinParams &>(cg) = params;
+    cg.linesearch = linesearch;
+    result = mlglass::cg_minimize(system, cg, e0);
+  } else {
+    mlglass::FlowParams flow;
+    static_cast<mlglass::MinParams &>(flow) = params;
+    flow.flowtol = flowtol;
+    result = mlglass::flow_minimize(system, flow, e0);
+  }
   nwork = 0;
   return result;
+}
+
+int FixInherent::work_vectors() const
+{
+  return minstyle == CG ? 3 : (minstyle == FLOW ? 4 : 0);
 }
 
 /* ----------------------------------------------------------------------
@@ -550,8 +575,7 @@ void FixInherent::grow_arrays(int nmax)
 {
   memory->grow(peratom, nmax, nvalues, "inherent:peratom");
   array_atom = peratom;
-  if (minstyle == CG)
-    for (double *&w : work) memory->grow(w, 3 * nmax, "inherent:work");
+  for (int k = 0; k < work_vectors(); k++) memory->grow(work[k], 3 * nmax, "inherent:work");
 }
 
 void FixInherent::copy_arrays(int i, int j, int /*delflag*/)
@@ -592,7 +616,7 @@ void FixInherent::unpack_reverse_comm(int n, int *list, double *buf)
 
 double FixInherent::memory_usage()
 {
-  const int nvec = minstyle == CG ? 3 * 3 : 0;
+  const int nvec = 3 * work_vectors();
   return double(atom->nmax) * (nvalues + nvec) * sizeof(double) +
       (xlast.capacity() + eatom_sum.capacity()) * sizeof(double);
 }

@@ -15,6 +15,7 @@ FixStyle(inherent,FixInherent);
 
 #include "cg.h"
 #include "fire.h"
+#include "flow.h"
 
 #include <cstdio>
 #include <string>
@@ -59,15 +60,17 @@ class FixInherent : public Fix {
   };
 
  private:
-  enum { FIRE, CG };
+  enum { FIRE, CG, FLOW };
   int minstyle;
   mlglass::FireParams params;    // the tolerances of either minimiser, and FIRE's settings
   mlglass::LineSearch linesearch;
-  double *work[3];       // per-atom CG work vectors (x0, g, h), 3 values per atom
-  int nwork;             // work vectors carried with migrating atoms (3 while CG runs)
-  int peratom_energy;    // 1 if column 4 of the per-atom array is the IS energy
-  int ncols;             // visible per-atom columns
-  int nvalues;           // ncols + 2 hidden columns: home index, home rank
+  double flowtol;
+  double *work[4];    // per-atom work vectors of CG (x0, g, h) and the flow (x0, k1..k3)
+  int nwork;          // work vectors carried with migrating atoms (while CG or the flow runs)
+  int work_vectors() const;    // how many the chosen minimiser uses
+  int peratom_energy;          // 1 if column 4 of the per-atom array is the IS energy
+  int ncols;                   // visible per-atom columns
+  int nvalues;                 // ncols + 2 hidden columns: home index, home rank
   double **peratom;
   std::string filename;
   int append;

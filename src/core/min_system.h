@@ -85,6 +85,7 @@ struct MinResult {
   double fnorm2_final = 0.0;    // Euclidean norm of the final force vector
   double fnorminf_final = 0.0;  // largest force component
   double dt_final = 0.0;        // FIRE's last timestep (0 for other minimisers)
+  double flow_time = 0.0;       // steepest-descent flow: length of the path in time units
 };
 
 // Min::run() after the iterations: a minimisation that stopped for any reason but max iterations

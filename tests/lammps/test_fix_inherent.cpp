@@ -221,6 +221,26 @@ INSTANTIATE_TEST_SUITE_P(Lammps, RankCount, ::testing::Values(kFire, kCg),
                            return info.param.name;
                          });
 
+// ---- the steepest-descent flow reference -------------------------------------------------------
+
+// The accurately integrated steepest-descent path ends in a minimum (whether FIRE finds the same
+// one depends on the configuration; on this young liquid it often does not: bench/README.md).
+TEST_F(FixInherentTest, FlowReachesAMinimum) {
+  commands(system_commands(System::ka2d_small));
+  commands({"run 100 post no", "reset_timestep 0", "fix fire all inherent 1000",
+            "fix flow all inherent 1000 min flow ftol 1e-3 flowtol 1e-2", "run 0 post no"});
+  const auto fire = fix_vector("fire");
+  const auto flow = fix_vector("flow");
+  EXPECT_EQ(flow[5], 3.0);  // force tolerance
+  EXPECT_LT(flow[4], 1e-3);
+  EXPECT_EQ(flow[3], 3.0 * flow[2]);  // three evaluations per step
+  EXPECT_LT(flow[0], -3.4);
+  EXPECT_LT(fire[0], -3.4);
+  EXPECT_LAMMPS_ERROR("fix bad all inherent 10 flowtol 1e-3",
+                      "keyword 'flowtol' applies to min flow only, not to min fire");
+  EXPECT_LAMMPS_ERROR("fix bad all inherent 10 min flow flowtol 0", "flowtol must be > 0");
+}
+
 // ---- restart -----------------------------------------------------------------------------------
 
 TEST_F(FixInherentTest, RestartContinuesScheduleAndValues) {
@@ -375,7 +395,7 @@ TEST_F(FixInherentTest, BadArgumentsGiveClearErrors) {
                       "Fix inherent: halfstepback expects yes or no (also on/off, true/false, "
                       "1/0), got 'y'");
   EXPECT_LAMMPS_ERROR("fix is all inherent 10 ftol", "missing value for keyword 'ftol'");
-  EXPECT_LAMMPS_ERROR("fix is all inherent 10 min sd", "min 'sd' unknown (fire, cg)");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 min sd", "min 'sd' unknown (fire, cg, flow)");
   EXPECT_LAMMPS_ERROR("fix is all inherent 10 min cg line forcezero",
                       "line 'forcezero' unknown (quadratic, backtrack)");
   EXPECT_LAMMPS_ERROR("fix is all inherent 10 dtgrow 1.2 min cg",
