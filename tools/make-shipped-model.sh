@@ -65,7 +65,7 @@ fi
 if [ "$stage" = train ] || [ "$stage" = all ]; then
   "$MLGLASS" train --manifest "$DATA/train.csv" --val-manifest "$DATA/val.csv" \
     --out "$DATA/model" --k 2 --window 12 --window-units distance --hidden 300 --depth 3 --batch 25 --epochs 150 \
-    --warmup 5 --val-windows 8 --seed 1 --threads "${THREADS:-1}" --quiet
+    --warmup 5 --val-windows 8 --seed 1 --threads "${THREADS:-1}" --quiet --overwrite
   "$MLGLASS" export "$DATA/model/best.pt" "$MODEL_OUT"   # checked, with an export record
 fi
 

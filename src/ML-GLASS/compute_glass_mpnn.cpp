@@ -9,6 +9,7 @@
 #include "comm.h"
 #include "domain.h"
 #include "error.h"
+#include "group.h"
 #include "memory.h"
 #include "update.h"
 
@@ -30,7 +31,7 @@ constexpr int kSummary = 6;    // mean, std, min, max, glass fraction, windows
 ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
     Compute(lmp, narg, arg), stride(0.0), window_override(0.0), batch(32), threads(1),
     attention_flag(0), device("cpu"), nwindows(0), peratom_reduced(0), nmax(0), patom(nullptr),
-    patom_attention(nullptr), evaluated_step(-1)
+    patom_attention(nullptr), evaluated_step(-1), warned_sparse(0)
 {
   if (narg < 4)
     error->all(FLERR,
@@ -88,6 +89,7 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
                "Compute glass/mpnn: attention yes, but model {} was trained without attention",
                model_path);
   try {
+    mlglass::check_tiling_box(box_of_domain());
     mlglass::check_model_fits(info, box_of_domain(), atom->ntypes);
     nwindows = count_windows();
   } catch (std::exception &e) {
@@ -133,6 +135,7 @@ void ComputeGlassMPNN::init()
 {
   int n = 0;
   try {
+    mlglass::check_tiling_box(box_of_domain());
     mlglass::check_model_fits(classifier->info(), box_of_domain(), atom->ntypes);
     n = count_windows();
   } catch (std::exception &e) {
@@ -152,6 +155,29 @@ void ComputeGlassMPNN::init()
     error->warning(FLERR,
                    "Compute glass/mpnn: stride larger than the window: some atoms are in no "
                    "window (their per-atom value is -1)");
+
+  // Windows hold the group's atoms only. Much sparser windows than the model's training windows
+  // (recorded by mlglass train, else those of the whole system) get P(glass) from outside what the
+  // model learned: say so once.
+  const int dim = domain->dimension;
+  double box_volume = 1.0;
+  for (int a = 0; a < dim; ++a) box_volume *= domain->prd[a];
+  const double window_share = std::pow(side, dim) / box_volume;
+  const double per_window = double(group->count(igroup)) * window_share;
+  const double reference = std::isfinite(info.training_window_atoms)
+      ? info.training_window_atoms
+      : double(atom->natoms) * window_share;
+  if (!warned_sparse && per_window < 0.5 * reference) {
+    if (comm->me == 0)
+      error->warning(
+          FLERR,
+          "Compute glass/mpnn: group {} gives windows of about {:.1f} atoms, the model "
+          "saw about {:.1f} per window in {}: P(glass) of such sparse windows is outside "
+          "what it learned (use group all, or a model trained on such windows)",
+          group->names[igroup], per_window, reference,
+          std::isfinite(info.training_window_atoms) ? "training" : "the whole system");
+    warned_sparse = 1;
+  }
   evaluated_step = -1;    // a new run: positions may have been changed by commands in between
 }
 

@@ -64,6 +64,7 @@ class ComputeGlassMPNN : public Compute {
   double **patom_attention;
 
   bigint evaluated_step;
+  int warned_sparse;    // the sparse-window warning is given once
 
   mlglass::PeriodicBox box_of_domain() const;
   mlglass::TileOptions tile_options() const;

@@ -1,5 +1,6 @@
 #include "model_tools.h"
 
+#include "atomic_file.h"
 #include "dmpnn.h"
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 
 namespace mlglass {
@@ -158,18 +160,20 @@ ExportResult export_model(const std::string &in, const std::string &out, bool me
   } guard{tmp};
 
   if (metadata_only) {
-    {
-      std::ofstream f(tmp);
-      f << meta << "\n";
-      if (!f.flush()) throw std::runtime_error("cannot write " + tmp);
-    }
+    write_file_checked(
+        tmp, [&](std::ostream &f) { f << meta << "\n"; }, out);
   } else {
     // The loaded module, written again with the extended metadata, then read back as a user will.
+    // in memory first: torch's file writer aborts the process when a write fails (atomic_file.h)
+    std::ostringstream bytes;
     try {
-      model.save(tmp, {{kMetadataFile, meta}});
+      model.save(bytes, {{kMetadataFile, meta}});
     } catch (const c10::Error &e) {
-      throw std::runtime_error("cannot write " + tmp + ": " + e.what_without_backtrace());
+      throw std::runtime_error("cannot write " + out + ": " + e.what_without_backtrace());
     }
+    const std::string data = bytes.str();
+    write_file_checked(
+        tmp, [&](std::ostream &f) { f.write(data.data(), std::streamsize(data.size())); }, out);
     torch::jit::Module again;
     if (load_model_file(tmp, again).json != meta)
       throw std::runtime_error(tmp + ": metadata changed on reload");
@@ -193,7 +197,9 @@ ExportResult export_model(const std::string &in, const std::string &out, bool me
     }
   }
   fs::rename(tmp, out, ec);
-  if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + out + ": " + ec.message());
+  if (ec)
+    throw FileWriteError("cannot write " + out + ": cannot rename " + tmp +
+                         " to it: " + ec.message());
   guard.armed = false;
   return r;
 }

@@ -4,6 +4,8 @@
 #include "command_error.h"
 #include "dataset.h"
 #include "plot_script.h"
+#include "train_command.h"
+#include "validators.h"
 
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
@@ -24,11 +26,12 @@ CLI::App *add_attention_command(CLI::App &app, AttentionArgs &a) {
       ->check(CLI::Range(1, 10000));
   c->add_flag("--whole", a.whole, "one graph per whole configuration instead of windows");
   c->add_option("--window", a.window, "window side in the model's units (default: the model's)")
-      ->check(CLI::PositiveNumber);
-  c->add_option("--seed", a.seed, "window draws (as mlglass eval --seed) [1]");
+      ->check(finite_positive());
+  c->add_option("--seed", a.seed, "window draws (as mlglass eval --seed) [1]")
+      ->check(unsigned_integer());
   auto *thr = c->add_option("--threshold", a.threshold,
                             "high attention: weight > F / (edges of the window), F x the mean [1]")
-                  ->check(CLI::PositiveNumber);
+                  ->check(finite_positive());
   c->add_option("--quantile", a.quantile,
                 "high attention: weight above this quantile of the window's weights")
       ->check(CLI::Range(0.0, 1.0))
@@ -61,6 +64,7 @@ int run_attention_command(const AttentionArgs &a) {
                        "attention weights (train one with mlglass train --attention)");
   const auto configs = load_configurations(read_manifest(a.manifest), directory_of(a.manifest));
   if (configs.empty()) throw CommandError(1, a.manifest + ": no configurations");
+  check_configurations_fit(info, configs, !a.whole && a.window <= 0.0);
   const auto windows = analyse_attention(model, info, configs, o);
   nlohmann::json run_info = {{"program", "mlglass attention"},
                              {"version", MLGLASS_VERSION},
@@ -84,7 +88,7 @@ int run_attention_command(const AttentionArgs &a) {
   std::cout << "wrote " << a.out << "/{edges,particles,windows,summary}.csv, summary.json\n";
   if (!a.no_plot) {
     const std::string png = a.png.empty() ? a.out + "/attention.png" : a.png;
-    const std::string why = run_plot_script("plot_attention.py", {a.out, png});
+    const std::string why = run_plot_script("plot_attention.py", {a.out, png}, 1);
     if (why.empty())
       std::cout << "wrote " << png << "\n";
     else

@@ -2,10 +2,12 @@
 
 #include "command_error.h"
 #include "dataset.h"
+#include "validators.h"
 
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
+#include <filesystem>
 #include <iostream>
 
 namespace mlglass::cli {
@@ -19,10 +21,49 @@ void add_common(CLI::App &c, TrainArgs &a, int &test_windows, const std::string 
   c.add_option("--out", a.out, out_help)->required();
   c.add_option("--val-fraction", a.val_fraction,
                "stratified inner validation share of each training part [1/9]")
-      ->check(CLI::Range(0.01, 0.5));
+      ->check(finite_in(0.01, 0.5));
   c.add_option("--test-windows", test_windows, "fixed windows per held-out configuration [4]")
       ->check(CLI::Range(1, 10000));
-  c.add_flag("--resume", a.options.resume, "skip finished folds, continue interrupted ones");
+  auto *resume =
+      c.add_flag("--resume", a.options.resume, "skip finished folds, continue interrupted ones");
+  c.add_flag("--overwrite", a.overwrite,
+             "run into an OUT that holds an earlier run, replacing its folds (else refused)")
+      ->excludes(resume);
+}
+
+// OUT against --resume and --overwrite: `parts` is the prefix of the run's fold directories
+// (fold-, outer-), `report` its report file. --resume needs an earlier run; a fresh run does not
+// replace one unasked.
+void check_out_dir(const TrainArgs &a, const std::string &parts, const std::string &report) {
+  namespace fs = std::filesystem;
+  bool earlier = fs::exists(a.out + "/" + report);
+  std::error_code ec;
+  if (fs::is_directory(a.out, ec))
+    for (const auto &e : fs::directory_iterator(a.out, ec))
+      earlier = earlier || e.path().filename().string().rfind(parts, 0) == 0;
+  if (a.options.resume && !earlier)
+    throw CommandError(2, "--resume: " + a.out + " holds no earlier run (no " + parts + "*/ or " +
+                              report +
+                              "), there is nothing to continue (leave out --resume to "
+                              "start one)");
+  if (!a.options.resume && earlier && !a.overwrite)
+    throw CommandError(2, a.out + " holds an earlier run (" + parts + "*/, " + report +
+                              "): pass --resume to continue it, --overwrite to replace it, or "
+                              "choose another --out");
+}
+
+// Each label needs a configuration per fold.
+void check_labels_for_folds(const std::vector<Configuration> &configs, const std::string &manifest,
+                            int folds, const std::string &option) {
+  long glass = 0, liquid = 0;
+  for (const auto &c : configs) ++(c.label ? glass : liquid);
+  if (glass < folds || liquid < folds)
+    throw CommandError(1, manifest + " lists " + std::to_string(glass) + " glass and " +
+                              std::to_string(liquid) + " liquid configurations: too few for " +
+                              option + " " + std::to_string(folds) +
+                              ", which needs at least one of each label per fold. List more "
+                              "configurations or lower " +
+                              option);
 }
 
 // Loads the manifest and checks atom types.
@@ -55,7 +96,9 @@ int run_cv_command(CvArgs &a) {
   const std::string who = "mlglass cv";
   at::set_num_threads(a.train.threads);
   finish_training_options(a.train);
+  check_out_dir(a.train, "fold-", "cv.json");
   const std::vector<Configuration> configs = load(a.train);
+  check_labels_for_folds(configs, a.train.manifest, a.folds, "--folds");
   CvOptions o;
   o.train = a.train.options;
   o.out_dir = a.train.out;
@@ -104,7 +147,9 @@ int run_hyperopt_command(HyperoptArgs &a) {
   const std::string who = "mlglass hyperopt";
   at::set_num_threads(a.train.threads);
   finish_training_options(a.train);
+  check_out_dir(a.train, "outer-", "hyperopt.json");
   const std::vector<Configuration> configs = load(a.train);
+  check_labels_for_folds(configs, a.train.manifest, a.outer_folds, "--outer-folds");
   HyperoptOptions o;
   o.base = a.train.options;
   o.space = a.space;

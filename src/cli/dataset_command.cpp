@@ -3,6 +3,7 @@
 #include "frame_temperatures.h"
 
 #include "command_error.h"
+#include "validators.h"
 
 #include "dataset.h"
 #include "dump_reader.h"
@@ -145,16 +146,6 @@ int run(const DatasetArgs &a) {
   }
   std::cout << "wrote " << a.output << " (" << entries.size() << " configurations)\n";
   return 0;
-}
-
-CLI::Validator at_least(int lo) {
-  return CLI::Validator(
-      [lo](std::string &s) -> std::string {
-        int v = 0;
-        if (!CLI::detail::lexical_cast(s, v)) return "'" + s + "' is not an integer";
-        return v >= lo ? "" : "must be >= " + std::to_string(lo) + ", got " + s;
-      },
-      "");
 }
 
 }  // namespace

@@ -46,6 +46,8 @@ int run_reporting(const Subcommand &c) {
   } catch (const mlglass::cli::CommandError &e) {
     code = e.code;
     what = e.what();
+  } catch (const c10::Error &e) {  // a LibTorch failure no caller named: its text, not its trace
+    what = e.what_without_backtrace();
   } catch (const std::invalid_argument &e) {
     code = c.invalid_argument_is_usage ? 2 : 1;
     what = e.what();

@@ -224,7 +224,8 @@ int run(const MetricsArgs &a) {
       written.push_back(json_path);
       if (!a.plot.empty()) {
         make_parent_dir(a.plot);
-        const std::string err = run_plot_script("plot_metrics.py", {a.output, json_path, a.plot});
+        const std::string err =
+            run_plot_script("plot_metrics.py", {a.output, json_path, a.plot}, 2);
         if (!err.empty()) throw Failure(1, err + ", no plot written");
         if (a.json.empty()) {
           std::remove(json_path.c_str());

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -17,7 +18,9 @@ std::string plot_script_path(const std::string &script) {
   return std::string(MLGLASS_SOURCE_DIR) + "/tools/" + script;
 }
 
-std::string run_plot_script(const std::string &script, const std::vector<std::string> &args) {
+namespace {
+
+std::string run_script(const std::string &script, const std::vector<std::string> &args) {
   const std::string path = plot_script_path(script);
   if (!std::filesystem::is_regular_file(path))
     return "plot script not found: " + path + " (set MLGLASS_TOOLS_DIR)";
@@ -40,6 +43,26 @@ std::string run_plot_script(const std::string &script, const std::vector<std::st
            (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                               : "killed by signal " + std::to_string(WTERMSIG(status))) + ")";
   return "";
+}
+
+}  // namespace
+
+std::string plot_temp_path(const std::string &path) {
+  const std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + ".tmp" + p.extension().string())).string();
+}
+
+std::string run_plot_script(const std::string &script, std::vector<std::string> args,
+                            std::size_t output) {
+  const std::string final_path = args.at(output);
+  const std::string tmp = plot_temp_path(final_path);
+  args[output] = tmp;
+  std::string why = run_script(script, args);
+  if (why.empty() && std::rename(tmp.c_str(), final_path.c_str()) != 0)
+    why =
+        "cannot write " + final_path + ": cannot rename " + tmp + " to it: " + std::strerror(errno);
+  if (!why.empty()) std::remove(tmp.c_str());
+  return why;
 }
 
 }  // namespace mlglass::cli

@@ -12,7 +12,14 @@ namespace mlglass::cli {
 std::string plot_script_path(const std::string &script);
 
 // "" on success, else why no plot was written (script missing, Python not runnable, the script's
-// exit status; the script prints its own error on stderr).
-std::string run_plot_script(const std::string &script, const std::vector<std::string> &args);
+// exit status; the script prints its own error on stderr). args[output] is the file the script
+// writes: the script writes it under a temporary name (same extension, so matplotlib picks the same
+// format) that is renamed to it on success and removed on failure: no half-written plot (a full
+// disk), and an earlier plot of that name stays as it was.
+std::string run_plot_script(const std::string &script, std::vector<std::string> args,
+                            std::size_t output);
+
+// The temporary name of a plot file: dir/name.tmp.ext for dir/name.ext.
+std::string plot_temp_path(const std::string &path);
 
 }  // namespace mlglass::cli

@@ -1,6 +1,9 @@
 #include "tg_command.h"
 
+#include "atomic_file.h"
 #include "command_error.h"
+#include "plot_script.h"
+#include "validators.h"
 
 #include "tg.h"
 
@@ -73,10 +76,12 @@ class PendingFile {
   const std::string &tmp_path() const { return tmp_; }
 
   void write(const std::string &text) {
-    std::ofstream out(tmp_, std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) throw Failure(1, "cannot write " + tmp_ + ": " + std::strerror(errno));
+    try {
+      write_file_checked(
+          tmp_, [&](std::ostream &out) { out << text; }, final_);
+    } catch (const FileWriteError &e) {
+      throw Failure(1, e.what());
+    }
   }
   void commit() {
     if (std::rename(tmp_.c_str(), final_.c_str()) != 0)
@@ -176,7 +181,9 @@ void run_plot(const std::string &data, const std::string &json, const std::strin
   if (!std::filesystem::is_regular_file(script))
     throw Failure(1, "plot script not found: " + script + " (set MLGLASS_PLOT_TG)");
   const std::string py = python();
-  std::vector<std::string> args = {py, script, data, json, png};
+  // the script writes a temporary file renamed on success: no half-written plot (plot_script.h)
+  const std::string tmp = plot_temp_path(png);
+  std::vector<std::string> args = {py, script, data, json, tmp};
   std::vector<char *> argv;
   for (auto &s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -187,11 +194,19 @@ void run_plot(const std::string &data, const std::string &json, const std::strin
   int status = 0;
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) throw Failure(1, "waiting for " + py + ": " + std::strerror(errno));
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::remove(tmp.c_str());
     throw Failure(1, script + " failed (" +
                          (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                                             : "killed by signal " + std::to_string(WTERMSIG(status))) +
                          "), no plot written");
+  }
+  if (std::rename(tmp.c_str(), png.c_str()) != 0) {
+    const int err = errno;
+    std::remove(tmp.c_str());
+    throw Failure(
+        1, "cannot write " + png + ": cannot rename " + tmp + " to it: " + std::strerror(err));
+  }
 }
 
 int run(const TgArgs &a) {
@@ -254,25 +269,6 @@ int run(const TgArgs &a) {
   return 0;
 }
 
-// An integer option with a lower bound, with a message in words rather than CLI::Range's
-// "Value 1 not in range 2 to 2147483647".
-CLI::Validator at_least(int lo) {
-  return CLI::Validator(
-      [lo](std::string &s) -> std::string {
-        int v = 0;
-        if (!CLI::detail::lexical_cast(s, v)) return "'" + s + "' is not an integer";
-        return v >= lo ? "" : "must be >= " + std::to_string(lo) + ", got " + s;
-      },
-      "");  // the bound is in the option's help text
-}
-
-// CLI11 reads "-3" into a std::uint64_t as 2^64 - 3: refuse a sign instead.
-const CLI::Validator kUnsigned(
-    [](std::string &s) -> std::string {
-      return s.find_first_of("+-") == std::string::npos ? "" : "must be a non-negative integer, got " + s;
-    },
-    "");
-
 }  // namespace
 
 CLI::App *add_tg_command(CLI::App &app, TgArgs &a) {
@@ -300,7 +296,7 @@ CLI::App *add_tg_command(CLI::App &app, TgArgs &a) {
       ->check(at_least(0))
       ->capture_default_str();
   tg->add_option("--seed", a.seed, "seed of the bootstrap resampling (>= 0)")
-      ->check(kUnsigned)
+      ->check(unsigned_integer())
       ->capture_default_str();
   tg->add_option("--json", a.json, "write the fit as JSON to this file");
   tg->add_option("--plot", a.plot, "plot data, lines and T_g to this PNG (python3 + matplotlib)");

@@ -2,6 +2,8 @@
 // labelled dump frames, and its evaluation (AUC, accuracy, ROC) of a saved model on another manifest.
 #pragma once
 
+#include "dataset.h"
+#include "model_file.h"
 #include "trainer.h"
 
 #include <string>
@@ -24,6 +26,7 @@ struct TrainArgs {
   CLI::Option *dropout = nullptr, *weight_decay = nullptr;  // given explicitly?
   std::string plot;      // learning-curve PNG [OUT/learning.png]
   bool no_plot = false;
+  bool overwrite = false;  // train: replace an earlier run in OUT
   TrainOptions options;
 };
 // The options every training subcommand (train, cv, hyperopt) shares, and their conversion into
@@ -47,6 +50,11 @@ struct EvalArgs {
   int threads = 1;
 };
 CLI::App *add_eval_command(CLI::App &app, EvalArgs &args);
+// Throws CommandError (exit 1) naming the first configuration the model does not fit: another
+// dimension, an atom type beyond the model's (all atoms checked), or (check_window) a box too small
+// for the model's window. eval and attention check their whole manifest with it before sampling.
+void check_configurations_fit(const ModelMetadata &m, const std::vector<Configuration> &configs,
+                              bool check_window);
 int run_eval(const EvalArgs &args);
 
 }  // namespace mlglass::cli

@@ -1,5 +1,6 @@
 #include "dataset.h"
 
+#include "atomic_file.h"
 #include "dump_reader.h"
 
 #include <cerrno>
@@ -97,10 +98,7 @@ std::vector<ManifestEntry> read_manifest(const std::string &path) {
 }
 
 void write_manifest(const std::string &path, const std::vector<ManifestEntry> &entries) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw std::runtime_error(path + ": cannot write manifest");
+  write_atomically(path, [&](std::ostream &out) {
     out << "file,timestep,label,temperature,group\n";
     out.precision(10);
     for (const auto &e : entries) {
@@ -108,15 +106,7 @@ void write_manifest(const std::string &path, const std::vector<ManifestEntry> &e
       if (std::isfinite(e.temperature)) out << e.temperature;
       out << ',' << e.group << '\n';
     }
-    if (!out.flush()) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error(path + ": write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(path + ": cannot move the new manifest into place");
-  }
+  });
 }
 
 std::vector<Configuration> load_configurations(const std::vector<ManifestEntry> &entries,

@@ -30,7 +30,8 @@ struct ManifestEntry {
 // is not an integer, a label other than 0/1, a temperature that is not a finite number or a
 // duplicate (file, timestep).
 std::vector<ManifestEntry> read_manifest(const std::string &path);
-// Writes atomically (temporary file, then rename): no half-written manifest on failure.
+// Writes atomically (temporary file, then rename): no half-written manifest on failure, and
+// FileWriteError "cannot write PATH: CAUSE" (atomic_file.h) for a failed write.
 void write_manifest(const std::string &path, const std::vector<ManifestEntry> &entries);
 
 struct Configuration {

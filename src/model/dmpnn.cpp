@@ -1,5 +1,7 @@
 #include "dmpnn.h"
 
+#include "atomic_file.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
 
@@ -7,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace mlglass {
@@ -203,16 +206,15 @@ DmpnnConfig config_of(const torch::jit::Module &m) {
 
 void save_model(const torch::jit::Module &model, const std::string &path,
                 const std::string &metadata_json) {
-  const std::string tmp = path + ".tmp";
+  // serialized in memory, written by the checked atomic writer: LibTorch's own file writer aborts
+  // the process when a write fails (atomic_file.h)
+  std::ostringstream bytes;
   try {
-    model.save(tmp, {{kMetadataFile, metadata_json}});
-  } catch (const std::exception &err) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error("cannot write model " + tmp + ": " + err.what());
+    model.save(bytes, {{kMetadataFile, metadata_json}});
+  } catch (const c10::Error &err) {
+    throw std::runtime_error("cannot write model " + path + ": " + err.what_without_backtrace());
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  write_bytes_atomically(path, bytes.str());
 }
 
 std::pair<torch::jit::Module, std::string> load_model(const std::string &path,
@@ -233,6 +235,8 @@ std::pair<torch::jit::Module, std::string> load_model(const std::string &path,
   } catch (const c10::Error &err) {
     throw std::runtime_error("cannot load TorchScript model " + path + ": " +
                              err.what_without_backtrace());
+  } catch (const std::exception &err) {  // a damaged archive can fail outside c10 (e.g. bad_alloc)
+    throw std::runtime_error("cannot load TorchScript model " + path + ": " + err.what());
   }
   std::string metadata = extra[kMetadataFile];
   if (metadata.empty())

@@ -2,10 +2,12 @@
 
 #include "block_cache.h"
 #include "dmpnn.h"
+#include "number_text.h"
 
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace mlglass {
@@ -86,6 +88,16 @@ std::vector<double> GlassClassifier::classify(const std::vector<const Graph *> &
   return std::vector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.size(0));
 }
 
+void check_tiling_box(const PeriodicBox &box) {
+  for (int a = 0; a < box.dim; ++a)
+    if (!box.periodic[a])
+      throw std::invalid_argument(
+          std::string("the box is not periodic along ") + "xyz"[a] +
+          ": windows would run into its walls, and the model (trained on periodic bulk "
+          "configurations) never saw a surface; tile only boxes periodic along x and y" +
+          (box.dim == 3 ? " and z" : ""));
+}
+
 double tile_side(const ModelMetadata &info, const PeriodicBox &box, const TileOptions &opts) {
   WindowOptions w = info.graph.window;
   if (opts.window > 0.0) w.side = opts.window;
@@ -94,6 +106,7 @@ double tile_side(const ModelMetadata &info, const PeriodicBox &box, const TileOp
 
 std::vector<std::array<double, 3>> tile_windows(const ModelMetadata &info, const PeriodicBox &box,
                                                 const TileOptions &opts) {
+  check_tiling_box(box);
   const double side = tile_side(info, box, opts);
   // a stride in box fractions is a fraction of the (square) box edge, like the window
   const double stride = opts.stride <= 0.0 ? side
@@ -141,6 +154,18 @@ TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, c
     ptrs.clear();
     for (const auto &gr : graphs) ptrs.push_back(&gr);
     const auto p = classifier.classify(ptrs, opts.attention ? &node_attention : nullptr);
+    for (int w = first; w < last; ++w)  // NaN would pass as "not glass" (p > 0.5 false): refuse it
+      if (!std::isfinite(p[w - first])) {
+        std::string at = std::to_string(r.origins[w][0]) + ", " + std::to_string(r.origins[w][1]);
+        if (box.dim == 3) at += ", " + std::to_string(r.origins[w][2]);
+        throw std::runtime_error(
+            "model " + classifier.info().path + " gives a non-finite P(glass) (" +
+            (std::isnan(p[w - first]) ? std::string("nan") : number_text(p[w - first])) +
+            ") for window " + std::to_string(w + 1) + " (side " +
+            std::to_string(side) + " at " + at + ", " + std::to_string(windows[w - first].size()) +
+            " particles): the model has NaN or infinite weights (a diverged training run?); "
+            "retrain it or use another model file");
+      }
     std::size_t node = 0;
     for (int w = first; w < last; ++w) {
       const Window &win = windows[w - first];

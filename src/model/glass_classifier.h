@@ -60,7 +60,12 @@ struct TileOptions {
   bool attention = false;  // also sum the per-node attention (model with attention only)
 };
 
-// Window side and origins (tile_origins) of a tiling; throws std::invalid_argument for a window
+// Throws std::invalid_argument for a box that is not periodic along every axis of its dimension:
+// tiled windows would run into its walls (compute glass/mpnn and eval --tile refuse such boxes).
+void check_tiling_box(const PeriodicBox &box);
+
+// Window side and origins (tile_origins) of a tiling; throws std::invalid_argument for a box that
+// is not periodic along every axis of its dimension (windows would run into walls) or a window
 // that does not fit the box.
 double tile_side(const ModelMetadata &info, const PeriodicBox &box, const TileOptions &opts);
 std::vector<std::array<double, 3>> tile_windows(const ModelMetadata &info, const PeriodicBox &box,
@@ -77,7 +82,8 @@ struct TileResult {
 };
 
 // P(glass) of the tiling's windows of one configuration (n particles, positions x[3n], types
-// 1..ntypes, ids may be null). Throws std::runtime_error for a window with <= k particles.
+// 1..ntypes, ids may be null). Throws std::runtime_error for a window with <= k particles and for
+// a non-finite P(glass) (a model with NaN or infinite weights), naming the model and the window.
 TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, const double *x,
                           std::size_t n, const int *types, const std::int64_t *ids,
                           const TileOptions &opts);

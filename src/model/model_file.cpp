@@ -139,6 +139,12 @@ ModelMetadata parse_model_metadata(const std::string &json_text, const std::stri
                              " (expected >= 1)");
   if (r.has("validation_auc") && j.at("validation_auc").is_number())  // null: never validated
     m.validation_auc = j.at("validation_auc").get<double>();
+  if (r.has("training_data") && j.at("training_data").is_object()) {  // descriptive: never an error
+    const json &t = j.at("training_data");
+    if (t.contains("mean_window_atoms") && t.at("mean_window_atoms").is_number() &&
+        t.at("mean_window_atoms").get<double>() > 0.0)
+      m.training_window_atoms = t.at("mean_window_atoms").get<double>();
+  }
 
   if (m.architecture == ModelArchitecture::dmpnn) {
     m.graph.k = r.get<int>("k");

@@ -37,6 +37,9 @@ struct ModelMetadata {
   int dimension = 0;   // 2 or 3 (the CNN: 2)
   GraphOptions graph;  // window and ntypes (both); k and node features (D-MPNN)
   double validation_auc = NAN;
+  // Mean particles per training window (descriptive record training_data.mean_window_atoms of
+  // mlglass train; NAN when absent or not a positive number).
+  double training_window_atoms = NAN;
 
   // D-MPNN hyperparameters. attention is required; the others are optional in the file (0, NAN
   // or "" when absent) and, when present, must equal the module's attributes.

@@ -38,12 +38,19 @@ void write_json(const std::string &path, const nlohmann::json &j) {
   write_atomically(path, [&](std::ostream &out) { out << j.dump(2) << "\n"; });
 }
 
-nlohmann::json read_json(const std::string &path) {
+// A record of a finished fold or trial read back on --resume: read(json) takes what it needs. A
+// damaged or foreign file names itself, the cause and the fix, not nlohmann's bare message.
+template <class Read>
+void read_json(const std::string &path, Read read) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot open");
-  return nlohmann::json::parse(in);
+  try {
+    read(nlohmann::json::parse(in));
+  } catch (const nlohmann::json::exception &e) {
+    throw std::runtime_error(path + ": not a record this mlglass wrote (" + e.what() +
+                             "); delete it to redo that part on --resume");
+  }
 }
-
 
 void say(const std::function<void(const std::string &)> &log, const std::string &s) {
   if (log) log(s);
@@ -193,8 +200,12 @@ std::vector<bool> validation_split(const std::vector<int> &label, double fractio
     for (std::size_t i = 0; i < label.size(); ++i)
       if (label[i] == c) idx.push_back(i);
     if (idx.size() < 2)
-      throw std::invalid_argument("class " + std::to_string(c) +
-                                  " has fewer than 2 configurations in a training part");
+      throw std::invalid_argument(
+          std::string("a training part (the configurations outside one test fold) holds fewer "
+                      "than 2 ") +
+          (c ? "glass" : "liquid") +
+          " configurations, too few to set validation ones apart: list more configurations or "
+          "use fewer folds");
     std::shuffle(idx.begin(), idx.end(), rng);
     const auto n = std::clamp<std::size_t>(std::size_t(std::lround(fraction * idx.size())), 1,
                                            idx.size() - 1);
@@ -236,7 +247,7 @@ CvReport run_cv(const std::vector<Configuration> &configs, const CvOptions &o) {
     const std::string dir = o.out_dir + "/fold-" + std::to_string(f);
     const std::string result = dir + "/result.json";
     if (o.resume && fs::exists(result)) {
-      rep.folds.push_back(read_json(result).get<FoldResult>());
+      read_json(result, [&](const nlohmann::json &j) { rep.folds.push_back(j.get<FoldResult>()); });
       say(o.log, "fold " + std::to_string(f) + ": done before (" + result + ")");
       continue;
     }
@@ -363,19 +374,19 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
     const std::string result = odir + "/result.json";
     OuterFold of;
     if (o.resume && fs::exists(result)) {
-      const auto j = read_json(result);
-      of.result = j.at("test").get<FoldResult>();
-      of.chosen_trial = j.at("chosen_trial");
-      of.chosen = j.at("chosen").get<Hyperparams>();
-      for (const auto &t : j.at("trials"))
-      {
-        Trial tr;
-        tr.params = t.at("params").get<Hyperparams>();
-        tr.val_auc = t.at("val_auc");
-        tr.best_epoch = t.value("best_epoch", 0);
-        tr.error = t.value("error", "");
-        of.trials.push_back(tr);
-      }
+      read_json(result, [&](const nlohmann::json &j) {
+        of.result = j.at("test").get<FoldResult>();
+        of.chosen_trial = j.at("chosen_trial");
+        of.chosen = j.at("chosen").get<Hyperparams>();
+        for (const auto &t : j.at("trials")) {
+          Trial tr;
+          tr.params = t.at("params").get<Hyperparams>();
+          tr.val_auc = t.at("val_auc");
+          tr.best_epoch = t.value("best_epoch", 0);
+          tr.error = t.value("error", "");
+          of.trials.push_back(tr);
+        }
+      });
       rep.folds.push_back(of);
       say(o.log, "outer fold " + std::to_string(f) + ": done before (" + result + ")");
       continue;
@@ -400,10 +411,11 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
       const std::string tdir = odir + "/trial-" + std::to_string(t);
       const std::string tres = tdir + "/trial.json";
       if (o.resume && fs::exists(tres)) {
-        const auto j = read_json(tres);
-        trial.val_auc = j.at("val_auc");
-        trial.best_epoch = j.value("best_epoch", 0);
-        trial.error = j.value("error", "");
+        read_json(tres, [&](const nlohmann::json &j) {
+          trial.val_auc = j.at("val_auc");
+          trial.best_epoch = j.value("best_epoch", 0);
+          trial.error = j.value("error", "");
+        });
       } else {
         try {
           auto to = with_hyperparams(o.base, trial.params);
@@ -413,6 +425,8 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
           const auto r = train_model(s.train, s.val, to);
           trial.val_auc = r.best_val_auc;
           trial.best_epoch = r.best_epoch;
+        } catch (const FileWriteError &) {  // a full disk ends the search, it is no failed trial
+          throw;
         } catch (const std::runtime_error &e) {  // e.g. windows too small for k
           trial.error = e.what();
         }

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <numeric>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <unistd.h>
 #if defined(__GLIBC__)
@@ -103,12 +104,41 @@ struct Checkpoint {
     }
     a.write("history", h);
     a.write("torch_rng", at::detail::getDefaultCPUGenerator().get_state());
-    replace_file_atomically(path, [&](const std::string &tmp) { a.save_to(tmp); });
+    // in memory first: torch's file writer aborts the process when a write fails (atomic_file.h)
+    std::ostringstream bytes;
+    a.save_to(bytes);
+    write_bytes_atomically(path, bytes.str());
   }
 
+  // Throws std::runtime_error naming the file, what is wrong and the fix, never LibTorch's text
+  // alone: a damaged (e.g. truncated) file, or one written with other model options.
   void load(const std::string &path, torch::jit::Module &model, torch::optim::Adam &opt) {
+    auto cause = [](const c10::Error &e) { return detail::first_line(e.what_without_backtrace()); };
     torch::serialize::InputArchive a;
-    a.load_from(path);
+    try {
+      a.load_from(path);
+    } catch (const c10::Error &e) {
+      throw std::runtime_error("cannot resume from " + path +
+                               ": the file is damaged or not a "
+                               "checkpoint (" +
+                               cause(e) +
+                               "); start the run afresh with "
+                               "--overwrite instead of --resume");
+    }
+    try {
+      load_state(a, model, opt);
+    } catch (const c10::Error &e) {
+      throw std::runtime_error(
+          "cannot resume from " + path + ": it does not fit the model these options make (" +
+          cause(e) +
+          "). Resume with the options of the run that wrote it (--model, --hidden, "
+          "--depth, --ffn-layers, --ffn-hidden, --attention, --features, --ntypes, --image-size), "
+          "or start afresh with --overwrite instead of --resume");
+    }
+  }
+
+  void load_state(torch::serialize::InputArchive &a, torch::jit::Module &model,
+                  torch::optim::Adam &opt) {
     auto get = [&](const std::string &name) {
       torch::Tensor t;  // a fresh tensor per read: read() cannot resize a used one
       a.read(name, t);
@@ -116,7 +146,12 @@ struct Checkpoint {
     };
     {
       torch::NoGradGuard no_grad;
-      for (const auto &p : model.named_parameters()) p.value.copy_(get("param." + p.name));
+      for (const auto &p : model.named_parameters()) {
+        const torch::Tensor stored = get("param." + p.name);
+        TORCH_CHECK(stored.sizes() == p.value.sizes(), "parameter ", p.name, " has shape ",
+                    stored.sizes(), " in the checkpoint, ", p.value.sizes(), " in the model");
+        p.value.copy_(stored);
+      }
     }
     torch::serialize::InputArchive oa;
     a.read("optimizer", oa);
@@ -308,13 +343,22 @@ std::string model_metadata(const TrainOptions &o, const std::vector<Configuratio
     m.dropout = o.model.dropout;
     m.readout = readout_name(o.model.readout);
   }
-  auto summary = [](const std::vector<Configuration> &set) {
+  auto summary = [&o, cnn](const std::vector<Configuration> &set) {
     int glass = 0;
     double tmin = INFINITY, tmax = -INFINITY;
     std::size_t atoms = 0;
+    double window_atoms = 0.0;  // expected particles per window (compute glass/mpnn compares)
     for (const auto &c : set) {
       glass += c.label;
       atoms += c.size();
+      double volume = 1.0;
+      for (int a = 0; a < c.box.dim; ++a) volume *= c.box.length[a];
+      try {
+        window_atoms +=
+            double(c.size()) * std::pow(window_side(c.box, o.graph.window), c.box.dim) / volume;
+      } catch (const std::invalid_argument &) {  // a window that does not fit: not recorded
+        window_atoms = NAN;
+      }
       if (std::isfinite(c.temperature)) {
         tmin = std::min(tmin, c.temperature);
         tmax = std::max(tmax, c.temperature);
@@ -323,6 +367,8 @@ std::string model_metadata(const TrainOptions &o, const std::vector<Configuratio
     nlohmann::json s = {{"configurations", set.size()}, {"glass", glass},
                         {"liquid", int(set.size()) - glass},
                         {"mean_atoms", set.empty() ? 0.0 : double(atoms) / set.size()}};
+    if (!cnn && !set.empty() && std::isfinite(window_atoms))
+      s["mean_window_atoms"] = window_atoms / double(set.size());
     if (std::isfinite(tmin)) s["temperature_range"] = {tmin, tmax};
     return s;
   };

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -25,6 +26,7 @@ struct TestModel {
   bool attention = false;
   double window = 0.25;  // fraction of the box
   int k = 2;
+  bool nan_weights = false;  // a diverged model: one parameter NaN
 };
 
 class ComputeGlassMpnnTest : public LammpsTest {
@@ -43,6 +45,10 @@ class ComputeGlassMpnnTest : public LammpsTest {
       cfg.attention = t.attention;
       cfg.seed = 11;
       auto model = make_dmpnn(cfg);
+      if (t.nan_weights) {
+        torch::NoGradGuard no_grad;
+        (*model.parameters().begin()).fill_(NAN);
+      }
       nlohmann::json meta = {{"format", "mlglass-dmpnn"}, {"format_version", 1}, {"k", t.k},
                              {"window", {{"side", t.window}, {"side_is_fraction", true},
                                          {"periodic", true}, {"offsets", "independent"}}},
@@ -73,15 +79,15 @@ class ComputeGlassMpnnTest : public LammpsTest {
   }
 
   // 2D 65:35 A/B random configuration at number density 1.2 with a short KA-like relaxation
-  void system_2d(int n, int seed, int ntypes = 2) {
+  void system_2d(int n, int seed, int ntypes = 2, const std::string &boundary = "p p p") {
     const double side = std::sqrt(n / 1.2);
-    commands({"units lj", "dimension 2", "atom_style atomic", "boundary p p p",
-              "region box block 0 " + std::to_string(side) + " 0 " + std::to_string(side) +
-                  " -0.5 0.5",
-              "create_box " + std::to_string(ntypes) + " box",
-              "create_atoms 1 random " + std::to_string(n) + " " + std::to_string(seed) + " NULL",
-              "set type 1 type/fraction 2 0.35 " + std::to_string(seed + 1), "mass * 1.0",
-              "pair_style zero 2.5", "pair_coeff * *"});
+    commands(
+        {"units lj", "dimension 2", "atom_style atomic", "boundary " + boundary,
+         "region box block 0 " + std::to_string(side) + " 0 " + std::to_string(side) + " -0.5 0.5",
+         "create_box " + std::to_string(ntypes) + " box",
+         "create_atoms 1 random " + std::to_string(n) + " " + std::to_string(seed) + " NULL",
+         "set type 1 type/fraction 2 0.35 " + std::to_string(seed + 1), "mass * 1.0",
+         "pair_style zero 2.5", "pair_coeff * *"});
   }
 
   // The serial reference: the core tiling on the gathered configuration (IDs 1..N in order).
@@ -266,6 +272,61 @@ TEST_F(ComputeGlassMpnnTest, TooFewParticlesInAWindowIsAnError) {
   command("compute c all glass/mpnn " + model2d);
   command("thermo_style custom step c_c");
   EXPECT_LAMMPS_ERROR("run 0", "not more than k = 2");
+}
+
+// Issue #12: a model with NaN weights gave c_cls = nan, min 1, max 0, glass fraction 0 silently.
+TEST_F(ComputeGlassMpnnTest, NonFiniteModelOutputIsAnError) {
+  system_2d(600, 4711);
+  TestModel nan_model;
+  nan_model.nan_weights = true;
+  const std::string model = write_model("glass-nan.pt", nan_model);
+  commands({"compute cls all glass/mpnn " + model + " batch 3", "thermo_style custom step c_cls"});
+  const std::string msg = error_of("run 0");
+  EXPECT_NE(msg.find("model " + model + " gives a non-finite P(glass) (nan) for window 1 "),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("NaN or infinite weights"), std::string::npos) << msg;
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) std::remove(model.c_str());
+}
+
+// Windows would run into the walls of a non-periodic box: refused when the compute is defined.
+TEST_F(ComputeGlassMpnnTest, NonPeriodicBoundariesAreAnError) {
+  system_2d(600, 7, 2, "f p p");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d,
+                      "the box is not periodic along x: windows would run into its walls");
+  close();
+  open();
+  system_2d(600, 7, 2, "p s p");
+  EXPECT_LAMMPS_ERROR("compute c all glass/mpnn " + model2d, "the box is not periodic along y");
+}
+
+// A group much sparser than the system: a documented meaning (windows of the group's atoms) and
+// one warning, on rank 0, per compute.
+TEST_F(ComputeGlassMpnnTest, ASparseGroupGivesOneWarning) {
+  const std::string log = scratch_file("sparse.log");
+  system_2d(1200, 12);
+  commands({"log " + log, "group few type 2", "compute cls few glass/mpnn " + model2d,
+            "thermo_style custom step c_cls", "run 0", "run 0",
+            "compute all all glass/mpnn " + model2d, "thermo_style custom step c_all", "run 0",
+            "log none"});
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) {
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string warning = "Compute glass/mpnn: group few gives windows of about";
+    std::size_t count = 0;
+    for (auto at = text.find(warning); at != std::string::npos; at = text.find(warning, at + 1))
+      ++count;
+    EXPECT_EQ(count, 1u) << text;
+    EXPECT_NE(text.find("the model saw about 75.0 per window in the whole system"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("group all gives"), std::string::npos) << "no warning for group all";
+    std::remove(log.c_str());
+  }
 }
 
 }  // namespace

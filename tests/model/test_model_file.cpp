@@ -2,21 +2,32 @@
 // against the module, and one message per bad file whichever reader meets it: the GlassClassifier
 // that compute glass/mpnn constructs, and `mlglass eval` (random windows and --tile), `info`,
 // `export` and `attention`, run as a user runs them.
+#include "atomic_file.h"
 #include "dmpnn.h"
 #include "glass_classifier.h"
 #include "model_file.h"
+#include "mutate.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <torch/script.h>
 
 #include <array>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <random>
 #include <string>
+#include <typeinfo>
 #include <vector>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -276,3 +287,172 @@ TEST_F(ModelFileTest, EvalChecksTheDimensionWithoutTile) {
     EXPECT_EQ(status, 1) << flags;
   }
 }
+
+// ---- issue #12: failed writes, and the metadata reader under mutation ---------------------------
+
+namespace {
+
+// RLIMIT_FSIZE with SIGXFSZ ignored: writes past `bytes` fail with EFBIG, as writes on a full disk
+// fail with ENOSPC. Restored (limit and signal) when the guard goes.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &old_);
+    old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit r = old_;
+    r.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &r);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &old_);
+    std::signal(SIGXFSZ, old_handler_);
+  }
+  FileSizeLimit(const FileSizeLimit &) = delete;
+  FileSizeLimit &operator=(const FileSizeLimit &) = delete;
+
+ private:
+  rlimit old_{};
+  void (*old_handler_)(int) = SIG_DFL;
+};
+
+std::string read_all(const std::string &p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST_F(ModelFileTest, AFailedModelWriteNamesTheCauseAndLeavesTheOldFile) {
+  const std::string out = path("model.pt");
+  save_model_file(out, small_model(), good_metadata().dump());
+  const std::string before = read_all(out);
+  std::string msg;
+  {
+    FileSizeLimit limit(2048);  // LibTorch's own file writer aborted the process here
+    try {
+      save_model_file(out, small_model(), good_metadata().dump());
+    } catch (const FileWriteError &e) {
+      msg = e.what();
+    }
+  }
+  EXPECT_EQ(msg, "cannot write " + out + ": " + std::strerror(EFBIG));
+  EXPECT_EQ(read_all(out), before) << "the earlier model must stay as it was";
+  EXPECT_FALSE(fs::exists(out + ".tmp"));
+}
+
+TEST_F(ModelFileTest, AtomicWritesCheckEveryWriteAndEveryWriter) {
+  const std::string out = path("a.csv");
+  {
+    FileSizeLimit limit(100);  // a CSV larger than the limit: the buffered writes fail
+    try {
+      write_atomically(out, [](std::ostream &o) {
+        for (int i = 0; i < 100000; ++i) o << i << ",0.5\n";
+      });
+      ADD_FAILURE() << "no error";
+    } catch (const FileWriteError &e) {
+      EXPECT_EQ(std::string(e.what()), "cannot write " + out + ": " + std::strerror(EFBIG));
+    }
+  }
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out + ".tmp"));
+  // an exception from the writer (LibTorch's carries a stack trace): its first line, file removed
+  try {
+    write_atomically(out, [](std::ostream &o) {
+      o << "partial";
+      throw std::runtime_error("serialization failed\nException raised from f at x.cpp:1");
+    });
+    ADD_FAILURE() << "no error";
+  } catch (const FileWriteError &e) {
+    EXPECT_EQ(std::string(e.what()), "cannot write " + out + ": serialization failed");
+  }
+  EXPECT_FALSE(fs::exists(out + ".tmp"));
+  // a file written in place: /dev/full fails every write with ENOSPC
+  try {
+    write_file_checked("/dev/full", [](std::ostream &o) { o << "x"; });
+    ADD_FAILURE() << "no error";
+  } catch (const FileWriteError &e) {
+    EXPECT_EQ(std::string(e.what()),
+              std::string("cannot write /dev/full: ") + std::strerror(ENOSPC));
+  }
+  // and a directory that is not there
+  try {
+    write_atomically(path("no/such/dir/x.csv"), [](std::ostream &o) { o << "x"; });
+    ADD_FAILURE() << "no error";
+  } catch (const FileWriteError &e) {
+    EXPECT_NE(std::string(e.what()).find("No such file or directory"), std::string::npos)
+        << e.what();
+  }
+  write_atomically(out, [](std::ostream &o) { o << "complete\n"; });
+  EXPECT_EQ(read_all(out), "complete\n");
+}
+
+const std::vector<std::string> kJsonTokens = {
+    "{",  "}", "[",     "]", ",",         ":",        "\"",      "null", "true", "false",
+    "-1", "0", "1e999", "3", "\"dmpnn\"", "\"side\"", "\\u0000", "\n",   "nan",  "1.5"};
+
+// Mutated metadata text: a valid ModelMetadata or the reader's own message naming the file, never
+// another exception, a crash or a hang.
+TEST_F(ModelFileTest, FuzzMetadataParsesOrNamesTheFile) {
+  const std::string valid = good_metadata().dump(2);
+  std::mt19937_64 rng(1212);
+  int parsed = 0, errors = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int iter = 0; iter < 3000; ++iter) {
+    const std::string text = mlglass::testing::mutate(valid, rng, kJsonTokens);
+    try {
+      const ModelMetadata m = parse_model_metadata(text, "fuzz.pt");
+      ++parsed;
+      EXPECT_TRUE(m.dimension == 2 || m.dimension == 3) << text;
+      EXPECT_GE(m.graph.ntypes, 1) << text;
+      EXPECT_GE(m.graph.k, 1) << text;
+      EXPECT_GT(m.graph.window.side, 0.0) << text;
+      EXPECT_TRUE(std::isfinite(m.graph.window.side)) << text;
+      // what parses is written back and read again to the same values
+      const ModelMetadata again = parse_model_metadata(model_metadata_json(m), "fuzz.pt");
+      EXPECT_EQ(again.graph.k, m.graph.k);
+      EXPECT_EQ(again.graph.window.side, m.graph.window.side);
+    } catch (const std::runtime_error &e) {
+      ++errors;
+      EXPECT_EQ(std::string(e.what()).rfind("fuzz.pt: model metadata ", 0), 0u)
+          << e.what() << "\ninput:\n"
+          << text;
+    } catch (const std::exception &e) {
+      FAIL() << "iteration " << iter << ": " << typeid(e).name() << ": " << e.what() << "\ninput:\n"
+             << text;
+    }
+  }
+  EXPECT_GT(parsed, 100);
+  EXPECT_GT(errors, 300);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 5.0);
+}
+
+// Damaged model files (bytes changed, cut or inserted anywhere in the archive): load_model_file
+// loads them or throws std::runtime_error starting with the file name.
+TEST_F(ModelFileTest, FuzzModelFileLoadsOrNamesTheFile) {
+  const std::string good = path("good.pt");
+  save_model_file(good, small_model(), good_metadata().dump());
+  const std::string bytes = read_all(good);
+  std::mt19937_64 rng(77);
+  const std::vector<std::string> tokens = {std::string("PK\x03\x04", 4), std::string(1, '\0'),
+                                           "mlglass_metadata.json", "{", "\xff\xff\xff\xff"};
+  int loaded = 0, errors = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string fuzz = path("fuzz.pt");
+  for (int iter = 0; iter < 300; ++iter) {
+    const std::string damaged = mlglass::testing::mutate(bytes, rng, tokens);
+    std::ofstream(fuzz, std::ios::binary | std::ios::trunc) << damaged;
+    try {
+      torch::jit::Module m;
+      load_model_file(fuzz, m);
+      ++loaded;
+    } catch (const std::runtime_error &e) {
+      ++errors;
+      EXPECT_NE(std::string(e.what()).find(fuzz), std::string::npos) << e.what();
+    } catch (const std::exception &e) {
+      FAIL() << "iteration " << iter << ": " << typeid(e).name() << ": " << e.what();
+    }
+  }
+  EXPECT_GT(errors, 20);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 5.0);
+  (void)loaded;
+}
+
+}  // namespace
