@@ -14,7 +14,6 @@
 
 #include <array>
 #include <cerrno>
-#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -394,7 +393,6 @@ TEST_F(ModelFileTest, FuzzMetadataParsesOrNamesTheFile) {
   const std::string valid = good_metadata().dump(2);
   std::mt19937_64 rng(1212);
   int parsed = 0, errors = 0;
-  const auto t0 = std::chrono::steady_clock::now();
   for (int iter = 0; iter < 3000; ++iter) {
     const std::string text = mlglass::testing::mutate(valid, rng, kJsonTokens);
     try {
@@ -421,7 +419,6 @@ TEST_F(ModelFileTest, FuzzMetadataParsesOrNamesTheFile) {
   }
   EXPECT_GT(parsed, 100);
   EXPECT_GT(errors, 300);
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 5.0);
 }
 
 // Damaged model files (bytes changed, cut or inserted anywhere in the archive): load_model_file
@@ -434,7 +431,6 @@ TEST_F(ModelFileTest, FuzzModelFileLoadsOrNamesTheFile) {
   const std::vector<std::string> tokens = {std::string("PK\x03\x04", 4), std::string(1, '\0'),
                                            "mlglass_metadata.json", "{", "\xff\xff\xff\xff"};
   int loaded = 0, errors = 0;
-  const auto t0 = std::chrono::steady_clock::now();
   const std::string fuzz = path("fuzz.pt");
   for (int iter = 0; iter < 300; ++iter) {
     const std::string damaged = mlglass::testing::mutate(bytes, rng, tokens);
@@ -451,7 +447,6 @@ TEST_F(ModelFileTest, FuzzModelFileLoadsOrNamesTheFile) {
     }
   }
   EXPECT_GT(errors, 20);
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 5.0);
   (void)loaded;
 }
 
