@@ -5,7 +5,8 @@
 # that runs LAMMPS (ctest label `lammps`) once more against LAMMPS 4Jul2026 (tools/setup-lammps.sh
 # newest; build/mlglass-newest builds only the plugin and the LAMMPS tests).
 #
-# Environment: MLGLASS_TREES="debian newest" (the default) or one of them; MLGLASS_NEWEST_SRC and
+# Environment: MLGLASS_TREES="debian newest" (the default) or one of them; MLGLASS_TEST_SANITIZE=0
+# leaves out the sanitizer run of the core tests (tools/sanitize.sh); MLGLASS_NEWEST_SRC and
 # MLGLASS_NEWEST_BUILD override where the newest LAMMPS source and build go (defaults
 # third_party/newest, build/lammps-newest); JOBS (default: nproc).
 set -euo pipefail
@@ -27,6 +28,13 @@ phase() {    # phase NAME COMMAND...: run, time, remember
 if [[ " $TREES " == *" debian "* ]]; then
   phase "build (deps, LAMMPS 29Sep2021, ML-GLASS)" bash tools/build.sh
   phase "tests against LAMMPS 29Sep2021" ctest --test-dir build/mlglass --output-on-failure -j "$JOBS"
+fi
+
+# AddressSanitizer + UBSan over the core library's tests (parsers, graphs, minimisers: the code
+# that handles untrusted input and raw memory); tools/sanitize.sh without MLGLASS_SANITIZE_SCOPE
+# runs model, trainer and CLI tests too (about 40 min more on 2 cores: not in CI)
+if [ "${MLGLASS_TEST_SANITIZE:-1}" = 1 ]; then
+  phase "sanitizers (core tests, ASan + UBSan)" env MLGLASS_SANITIZE_SCOPE=core bash tools/sanitize.sh
 fi
 
 if [[ " $TREES " == *" newest "* ]]; then
