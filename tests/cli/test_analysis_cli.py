@@ -18,32 +18,7 @@ import shutil
 import subprocess
 import sys
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def frame(step, label, rng, nx=12, ny=14):
-    a = math.sqrt(2.0 / (math.sqrt(3.0) * 1.2))
-    side = max(nx * a, ny * a * math.sqrt(3.0) / 2.0)
-    atoms = []
-    for j in range(ny):
-        for i in range(nx):
-            if label:
-                x = (i + 0.5 * (j % 2)) * a + rng.gauss(0, 0.05)
-                y = j * a * math.sqrt(3.0) / 2.0 + rng.gauss(0, 0.05)
-            else:
-                x, y = rng.random() * side, rng.random() * side
-            atoms.append((len(atoms) + 1, 2 if rng.random() < 0.35 else 1, x % side, y % side))
-    lines = ["ITEM: TIMESTEP", str(step), "ITEM: NUMBER OF ATOMS", str(len(atoms)),
-             "ITEM: BOX BOUNDS pp pp pp", f"0 {side}", f"0 {side}", "-0.5 0.5",
-             "ITEM: ATOMS id type x y z"]
-    lines += [f"{i} {t} {x:.6f} {y:.6f} 0" for i, t, x, y in atoms]
-    return "\n".join(lines) + "\n"
+from cli_util import check, failures, frame
 
 
 def run(*args, env=None):

@@ -1,4 +1,5 @@
-// A toy system for the core minimisers' tests: n Lennard-Jones particles in open 2D space.
+// Toy systems for the core minimisers' tests: flat arrays of n unit-mass particles, and n
+// Lennard-Jones particles in open 2D space.
 #pragma once
 
 #include <algorithm>
@@ -10,10 +11,23 @@
 
 namespace mlglass::testing {
 
-// n Lennard-Jones particles in open 2D space (z stays 0), unit masses.
-class LjCluster : public MinSystem {
+// x, v, f of n unit-mass particles in flat arrays; energy_force() is the test's own
+class ArraySystem : public MinSystem {
  public:
-  explicit LjCluster(int n, unsigned seed) : x_(3 * n), v_(3 * n), f_(3 * n) {
+  explicit ArraySystem(int n) : x_(3 * n), v_(3 * n), f_(3 * n) {}
+  int size() const override { return int(x_.size() / 3); }
+  double *x() override { return x_.data(); }
+  double *v() override { return v_.data(); }
+  double *f() override { return f_.data(); }
+  double mass(int) const override { return 1.0; }
+
+  std::vector<double> x_, v_, f_;
+};
+
+// n Lennard-Jones particles in open 2D space (z stays 0).
+class LjCluster : public ArraySystem {
+ public:
+  explicit LjCluster(int n, unsigned seed) : ArraySystem(n) {
     std::mt19937 rng(seed);
     std::uniform_real_distribution<double> jitter(-0.1, 0.1);
     const int side = int(std::ceil(std::sqrt(double(n))));
@@ -22,11 +36,6 @@ class LjCluster : public MinSystem {
       x_[3 * i + 1] = 1.12 * (i / side) + jitter(rng);
     }
   }
-  int size() const override { return int(x_.size() / 3); }
-  double *x() override { return x_.data(); }
-  double *v() override { return v_.data(); }
-  double *f() override { return f_.data(); }
-  double mass(int) const override { return 1.0; }
   double energy_force() override {
     ++evaluations;
     std::fill(f_.begin(), f_.end(), 0.0);
@@ -46,9 +55,6 @@ class LjCluster : public MinSystem {
     return e;
   }
   int evaluations = 0;
-
- private:
-  std::vector<double> x_, v_, f_;
 };
 
 }  // namespace mlglass::testing

@@ -12,6 +12,7 @@
 #include "lj_cluster.h"
 
 using namespace mlglass;
+using mlglass::testing::ArraySystem;
 using mlglass::testing::LjCluster;
 
 namespace {
@@ -19,20 +20,15 @@ namespace {
 // E = E0 + sum_i k_i x_i^2 / 2 over 3 n coordinates with three distinct stiffnesses. The offset E0
 // keeps energies away from zero as in a real system: the quadratic line search judges its model
 // by the error relative to the energy.
-class Bowl : public MinSystem {
+class Bowl : public ArraySystem {
  public:
-  explicit Bowl(int n) : x_(3 * n), v_(3 * n), f_(3 * n), k_(3 * n) {
+  explicit Bowl(int n) : ArraySystem(n), k_(3 * n) {
     for (int i = 0; i < 3 * n; ++i) {
-      k_[i] =
-          2.0 + 0.37 * (i % 3);  // line minima at alpha < 1 = ALPHA_MAX: secant steps stay inside
+      // line minima at alpha < 1 = ALPHA_MAX: the secant steps stay inside the search interval
+      k_[i] = 2.0 + 0.37 * (i % 3);
       x_[i] = 0.01 * std::cos(1.0 + i);
     }
   }
-  int size() const override { return int(x_.size() / 3); }
-  double *x() override { return x_.data(); }
-  double *v() override { return v_.data(); }
-  double *f() override { return f_.data(); }
-  double mass(int) const override { return 1.0; }
   double energy_force() override {
     double e = -10.0;
     for (size_t i = 0; i < x_.size(); ++i) {
@@ -43,7 +39,7 @@ class Bowl : public MinSystem {
   }
 
  private:
-  std::vector<double> x_, v_, f_, k_;
+  std::vector<double> k_;
 };
 
 // Exact line searches make CG converge on a quadratic in as many iterations as the Hessian has

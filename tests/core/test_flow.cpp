@@ -9,21 +9,17 @@
 #include "lj_cluster.h"
 
 using namespace mlglass;
+using mlglass::testing::ArraySystem;
 using mlglass::testing::LjCluster;
 
 namespace {
 
 // E = sum_i k_i x_i^2 / 2, whose flow is x_i(t) = x_i(0) exp(-k_i t)
-class Bowl : public MinSystem {
+class Bowl : public ArraySystem {
  public:
-  Bowl() : x_(6), v_(6), f_(6), k_{1.0, 3.0, 10.0, 30.0, 100.0, 0.3} {
+  Bowl() : ArraySystem(2), k_{1.0, 3.0, 10.0, 30.0, 100.0, 0.3} {
     for (int i = 0; i < 6; ++i) x_[i] = 0.05 * (i + 1);
   }
-  int size() const override { return 2; }
-  double *x() override { return x_.data(); }
-  double *v() override { return v_.data(); }
-  double *f() override { return f_.data(); }
-  double mass(int) const override { return 1.0; }
   double energy_force() override {
     double e = 0.0;
     for (int i = 0; i < 6; ++i) {
@@ -32,7 +28,7 @@ class Bowl : public MinSystem {
     }
     return e;
   }
-  std::vector<double> x_, v_, f_, k_;
+  std::vector<double> k_;
 };
 
 TEST(Flow, FollowsTheExactPathToItsTolerance) {
