@@ -355,7 +355,7 @@ void FixInherent::quench()
   });
   const double e0 = system.setup();
   const mlglass::MinResult result = minimize(system, e0, dt);
-  check_lost_atoms(snapshot.ntimestep());
+  system.check_no_atoms_lost(snapshot.ntimestep());
   const double total_energy = minimum(system);
 
   // ---- 3. restore: home ranks and order, ghosts and lists as built by the MD, then the state ----
@@ -372,48 +372,13 @@ void FixInherent::quench()
   last.reason = int(result.reason);
   last.step = snapshot.ntimestep();
   last.count++;
-  if (me == 0 && !mlglass::converged(result.reason)) warn_unconverged(result);
+  if (me == 0 && !mlglass::converged(result.reason))
+    error->warning(FLERR,
+                   "Fix inherent: quench at step {} stopped by {} after {} iterations (force norm "
+                   "{:.6g}, ftol {:.6g}): {}",
+                   last.step, mlglass::stop_reason_name(result.reason), result.iterations,
+                   result.fnorm2_final, params.ftol, mlglass::unconverged_advice(result, params));
   write_line(temp_now);
-}
-
-/* ----------------------------------------------------------------------
-   Atoms lost in the quench (they left through a non-periodic boundary): the MD state cannot be
-   restored without them, so the run stops on all ranks with the count, as `minimize` reports it
-------------------------------------------------------------------------- */
-
-void FixInherent::check_lost_atoms(bigint step)
-{
-  bigint nlocal = atom->nlocal, ntotal = 0;
-  MPI_Allreduce(&nlocal, &ntotal, 1, MPI_LMP_BIGINT, MPI_SUM, world);
-  if (ntotal != atom->natoms)
-    error->all(FLERR,
-               "Fix inherent: {} of {} atoms were lost during the quench at step {} (they left "
-               "the box through a non-periodic boundary); the MD state cannot be restored without "
-               "them: use periodic boundaries, walls (fix wall) or a smaller dmax",
-               atom->natoms - ntotal, atom->natoms, step);
-}
-
-/* ----------------------------------------------------------------------
-   A quench that stopped before its tolerances: what stopped it and what to change
-------------------------------------------------------------------------- */
-
-void FixInherent::warn_unconverged(const mlglass::MinResult &result)
-{
-  using mlglass::StopReason;
-  std::string advice = "raise maxiter/maxeval or loosen etol/ftol";
-  if (result.reason == StopReason::not_downhill || result.reason == StopReason::zero_alpha ||
-      result.reason == StopReason::zero_quadratic)
-    advice = fmt::format(
-        "the line search could not lower the energy, so this is {}a minimum; CG's line searches "
-        "need an energy that is continuous along the path: if the pair style is truncated "
-        "without shift (pair_modify shift no), the energy jumps at the cutoff; use min fire or "
-        "a shifted or smoothed potential",
-        result.fnorm2_final > std::max(params.ftol, 1.0e-3) ? "not " : "at best roughly ");
-  error->warning(FLERR,
-                 "Fix inherent: quench at step {} stopped by {} after {} iterations (force norm "
-                 "{:.6g}, ftol {:.6g}): {}",
-                 last.step, mlglass::stop_reason_name(result.reason), result.iterations,
-                 result.fnorm2_final, params.ftol, advice);
 }
 
 /* ----------------------------------------------------------------------

@@ -88,8 +88,6 @@ class FixInherent : public Fix {
   void quench();
   mlglass::MinResult minimize(class LammpsMinSystem &system, double e0, double dt);
   double minimum(class LammpsMinSystem &system);
-  void warn_unconverged(const mlglass::MinResult &result);
-  void check_lost_atoms(bigint step);
   void write_line(double temperature);
 };
 

@@ -28,6 +28,7 @@
 #include "compute.h"
 #include "dihedral.h"
 #include "domain.h"
+#include "error.h"
 #include "force.h"
 #include "improper.h"
 #include "kspace.h"
@@ -119,6 +120,23 @@ double LammpsMinSystem::max(double local) const
 double LammpsMinSystem::energy_norm() const
 {
   return output->thermo->normflag ? double(atom->natoms) : 1.0;
+}
+
+/* ----------------------------------------------------------------------
+   Atoms lost in the quench (they left the box through a non-periodic boundary): the MD state
+   cannot be restored without them, so the run stops on all ranks with the count
+------------------------------------------------------------------------- */
+
+void LammpsMinSystem::check_no_atoms_lost(bigint step)
+{
+  bigint nlocal = atom->nlocal, ntotal = 0;
+  MPI_Allreduce(&nlocal, &ntotal, 1, MPI_LMP_BIGINT, MPI_SUM, world);
+  if (ntotal != atom->natoms)
+    error->all(FLERR,
+               "Fix inherent: {} of {} atoms were lost during the quench at step {} (they left "
+               "the box through a non-periodic boundary); the MD state cannot be restored without "
+               "them: use periodic boundaries, walls (fix wall) or a smaller dmax",
+               atom->natoms - ntotal, atom->natoms, step);
 }
 
 double *LammpsMinSystem::work(int k)

@@ -50,6 +50,8 @@ class LammpsMinSystem : public mlglass::MinSystem, protected Pointers {
   double setup();                    // Min::setup(): full re-neighbouring and the first forces
   double energy_force() override;    // Min::energy_force()
   double forces();                   // everything after (re)neighbouring
+  // error->all with the count if atoms left through a non-periodic boundary during the quench
+  void check_no_atoms_lost(bigint step);
 
  private:
   int groupbit;

@@ -33,6 +33,17 @@ bool converged(StopReason reason) {
   return reason == StopReason::energy_tolerance || reason == StopReason::force_tolerance;
 }
 
+std::string unconverged_advice(const MinResult &r, const MinParams &p) {
+  if (r.reason != StopReason::not_downhill && r.reason != StopReason::zero_alpha &&
+      r.reason != StopReason::zero_quadratic)
+    return "raise maxiter/maxeval or loosen etol/ftol";
+  return std::string("the line search could not lower the energy, so this is ") +
+         (r.fnorm2_final > std::max(p.ftol, 1.0e-3) ? "not " : "at best roughly ") +
+         "a minimum; CG's line searches need an energy that is continuous along the path: if "
+         "the pair style is truncated without shift (pair_modify shift no), the energy jumps at "
+         "the cutoff; use min fire or a shifted or smoothed potential";
+}
+
 std::string MinParams::validate() const {
   if (!(etol >= 0.0)) return "etol must be >= 0";
   if (!(ftol >= 0.0)) return "ftol must be >= 0";

@@ -88,6 +88,10 @@ struct MinResult {
   double flow_time = 0.0;       // steepest-descent flow: length of the path in time units
 };
 
+// What to change after a minimisation that did not converge: raise the limits, or (line-search
+// stops of CG) make the energy continuous or use FIRE.
+std::string unconverged_advice(const MinResult &result, const MinParams &params);
+
 // Min::run() after the iterations: a minimisation that stopped for any reason but max iterations
 // evaluates energy and forces once more; fills the final energy and force norms.
 MinResult finish_minimization(MinSystem &system, MinResult result, StopReason reason,

@@ -141,3 +141,21 @@ TEST(Cg, InvalidParametersAreNamed) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(MinSystem, AdviceForUnconvergedStopsNamesTheCause) {
+  MinResult r;
+  MinParams p;
+  r.reason = StopReason::zero_alpha;
+  r.fnorm2_final = 3.0;
+  const std::string line_search = unconverged_advice(r, p);
+  EXPECT_NE(line_search.find("so this is not a minimum"), std::string::npos) << line_search;
+  EXPECT_NE(line_search.find("pair_modify shift no"), std::string::npos) << line_search;
+  r.fnorm2_final = 1e-7;
+  EXPECT_NE(unconverged_advice(r, p).find("at best roughly a minimum"), std::string::npos);
+  r.reason = StopReason::max_iterations;
+  EXPECT_EQ(unconverged_advice(r, p), "raise maxiter/maxeval or loosen etol/ftol");
+}
+
+}  // namespace
