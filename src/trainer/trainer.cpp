@@ -14,6 +14,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -79,6 +80,7 @@ void write_metrics(const std::string &path, const std::vector<EpochRecord> &hist
 
 // Everything `--resume` needs, in one file written atomically after the epoch's models.
 struct Checkpoint {
+  std::string record;  // what defines the run (resume_record): a resume must not change it
   int epochs_done = 0;
   std::int64_t step = 0;
   int best_epoch = 0;
@@ -104,6 +106,7 @@ struct Checkpoint {
     }
     a.write("history", h);
     a.write("torch_rng", at::detail::getDefaultCPUGenerator().get_state());
+    a.write("run_record", c10::IValue(record));
     // in memory first: torch's file writer aborts the process when a write fails (atomic_file.h)
     std::ostringstream bytes;
     a.save_to(bytes);
@@ -125,6 +128,9 @@ struct Checkpoint {
                                "); start the run afresh with "
                                "--overwrite instead of --resume");
     }
+    c10::IValue stored;
+    if (a.try_read("run_record", stored) && stored.isString())  // older checkpoints have none
+      check_same_run(path, stored.toStringRef());
     try {
       load_state(a, model, opt);
     } catch (const c10::Error &e) {
@@ -135,6 +141,44 @@ struct Checkpoint {
           "--depth, --ffn-layers, --ffn-hidden, --attention, --features, --ntypes, --image-size), "
           "or start afresh with --overwrite instead of --resume");
     }
+  }
+
+  // The differences between the run that wrote the checkpoint and this one, by record key
+  void check_same_run(const std::string &path, const std::string &stored) const {
+    std::map<std::string, std::string> was, now;
+    flatten(nlohmann::json::parse(stored), "", was);
+    flatten(nlohmann::json::parse(record), "", now);
+    std::string diff;
+    int shown = 0;
+    auto note = [&](const std::string &key, const std::string &then, const std::string &current) {
+      if (shown++ < 4)
+        diff += (diff.empty() ? "" : "; ") + key + " " + then + " then, " + current + " now";
+    };
+    for (const auto &[key, value] : now) {
+      auto it = was.find(key);
+      if (it == was.end()) note(key, "(none)", value);
+      else if (it->second != value) note(key, it->second, value);
+    }
+    for (const auto &[key, value] : was)
+      if (!now.count(key)) note(key, value, "(none)");
+    if (shown > 4) diff += "; and " + std::to_string(shown - 4) + " more";
+    if (!diff.empty())
+      throw std::runtime_error(
+          "cannot resume from " + path + ": it was written by a run with other options or data (" +
+          diff +
+          "). Resume with the model options and manifests of that run (the training schedule "
+          "may change: --epochs, learning rates, --clip, ...), or start afresh with --overwrite "
+          "instead of --resume");
+  }
+
+  static void flatten(const nlohmann::json &j, const std::string &prefix,
+                      std::map<std::string, std::string> &out) {
+    if (!j.is_object()) {
+      out[prefix] = j.dump();
+      return;
+    }
+    for (auto it = j.begin(); it != j.end(); ++it)
+      flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
   }
 
   void load_state(torch::serialize::InputArchive &a, torch::jit::Module &model,
@@ -387,6 +431,18 @@ std::string model_metadata(const TrainOptions &o, const std::vector<Configuratio
   return model_metadata_json(m, j.dump());
 }
 
+// What defines a run for --resume: the model metadata it would write (architecture, graph and
+// model options, the training and validation sets' summaries) without what changes from epoch to
+// epoch and without the training schedule, which a resume may change (more --epochs, a lower
+// learning rate after a divergence, clipping)
+std::string resume_record(const TrainOptions &o, const std::vector<Configuration> &train,
+                          const std::vector<Configuration> &val) {
+  nlohmann::json j = nlohmann::json::parse(model_metadata(o, train, val, 0.0, 0));
+  for (const char *key : {"created", "epoch", "validation_auc", "mlglass_version", "training"})
+    j.erase(key);
+  return j.dump();
+}
+
 // The message of a run whose weights diverged (a learning-rate spike: the loss or the validation
 // scores became NaN or infinite): where, and what is still on disk from before.
 static std::string diverged(int epoch, const std::string &where, int best_epoch, double best_auc,
@@ -422,6 +478,7 @@ TrainResult train_model(const std::vector<Configuration> &train,
   torch::manual_seed(o.seed);  // dropout masks
 
   Checkpoint state;
+  state.record = resume_record(o, train, val);
   if (o.resume && fs::exists(ckpt)) state.load(ckpt, model, opt);
 
   const std::int64_t steps_per_epoch = (std::int64_t(train.size()) + o.batch_size - 1) / o.batch_size;

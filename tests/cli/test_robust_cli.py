@@ -181,9 +181,19 @@ def train_out_dir():
     other = ["24" if TRAIN[i - 1] == "--hidden" else a for i, a in enumerate(TRAIN)]
     rc, so, se = run("train", "--manifest", "set.csv", "--out", "m", "--epochs", "2", "--resume",
                      *other)
-    check(rc == 1 and "cannot resume from m/checkpoint.pt" in se and "does not fit" in se and
-          "--hidden" in se and NO_TRACE not in se,
+    check(rc == 1 and "cannot resume from m/checkpoint.pt" in se and "other options" in se and
+          "hidden 16 then, 24 now" in se and "--overwrite" in se and NO_TRACE not in se,
           f"--resume with another --hidden names the file, cause and fix (rc {rc}, {se.strip()[-500:]})")
+    # options that keep every parameter shape, and other data, are refused the same way
+    rc, so, se = run("train", "--manifest", "set.csv", "--out", "m", "--epochs", "2", "--resume",
+                     "--dropout", "0.3", *TRAIN)
+    check(rc == 1 and "other options" in se and "dropout" in se and "0.3 now" in se,
+          f"--resume with another --dropout is refused naming it (rc {rc}, {se.strip()[-400:]})")
+    write("half.csv", "".join(open(path("set.csv")).readlines()[:-2]))
+    rc, so, se = run("train", "--manifest", "half.csv", "--out", "m", "--epochs", "2", "--resume",
+                     *TRAIN)
+    check(rc == 1 and "other options or data" in se and "training_data" in se,
+          f"--resume with another manifest is refused (rc {rc}, {se.strip()[-400:]})")
     shutil.copytree(path("m"), path("cut"))
     ck = path("cut", "checkpoint.pt")
     with open(ck, "rb") as f:
