@@ -28,14 +28,14 @@ TEMPS = ["2.00", "1.00", "0.60", "0.44", "0.30", "0.05"]
 # The shift changes energies, not forces: FIRE and the flow take the same path either way, so
 # with shift yes only CG (whose line searches compare energies) and the reference run.
 RUNS = [
-    ("flow", "no", "min flow ftol 1e-5"),
+    ("flow", "no", "min flow ftol 1e-5 maxiter 1000000 maxeval 10000000"),
     ("flow flowtol 1e-4", "no", "min flow ftol 1e-5 flowtol 1e-4 maxiter 2000000 maxeval 10000000"),
     ("fire 1e-8", "no", "min fire ftol 1e-8"),
     ("fire 1e-6", "no", "min fire ftol 1e-6"),
     ("fire 1e-4", "no", "min fire ftol 1e-4"),
     ("cg 1e-8", "no", "min cg ftol 1e-8"),
     ("cg backtrack 1e-8", "no", "min cg line backtrack ftol 1e-8"),
-    ("flow", "yes", "min flow ftol 1e-5"),
+    ("flow", "yes", "min flow ftol 1e-5 maxiter 1000000 maxeval 10000000"),
     ("cg 1e-8", "yes", "min cg ftol 1e-8"),
     ("cg 1e-6", "yes", "min cg ftol 1e-6"),
     ("cg 1e-4", "yes", "min cg ftol 1e-4"),
@@ -138,6 +138,9 @@ def main():
                 int(float(res[3])), float(res[4]), int(float(res[5]))
             box, pos = read_box_and_positions(data, dump)
             if shift not in ref:
+                if reason != 3:
+                    sys.exit(f"the reference quench of T {T} (shift {shift}) stopped by reason "
+                             f"{reason} at |F| {fnorm:.2e}, not by ftol: raise its maxiter")
                 ref[shift] = (e, pos)
             de = e - ref[shift][0]
             disp = max_displacement(box, pos, ref[shift][1])
