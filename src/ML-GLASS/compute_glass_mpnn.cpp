@@ -346,6 +346,12 @@ void ComputeGlassMPNN::evaluate()
       throw std::runtime_error("the box now holds " + std::to_string(tiles.origins.size()) +
                                " windows, " + std::to_string(nwindows) +
                                " when the compute was defined: box changes are not supported");
+  } catch (mlglass::SparseWindowError &e) {
+    // no collective call here: only some ranks may be in this branch (the group's atoms are
+    // gathered on every rank, so their number is known locally)
+    failure = fmt::format("{}; group '{}' has {} atoms in the box: a window needs more than k of "
+                          "them (use a denser group or a model with larger windows)",
+                          e.what(), group->names[igroup], all_tag.size());
   } catch (std::exception &e) {
     failure = e.what();
   }

@@ -145,7 +145,7 @@ TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, c
       windows.push_back(cutter.cut(r.origins[w]));
       const Window &win = windows.back();
       if (int(win.size()) <= g.k)
-        throw std::runtime_error(
+        throw SparseWindowError(
             "window " + std::to_string(w + 1) + " (side " + std::to_string(side) + " at " +
             std::to_string(r.origins[w][0]) + ", " + std::to_string(r.origins[w][1]) + ") holds " +
             std::to_string(win.size()) + " particles, not more than k = " + std::to_string(g.k));

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -81,9 +82,15 @@ struct TileResult {
   std::vector<double> atom_attention;  // of the attention entering the particle (if requested)
 };
 
+// A window of the tiling holds no more than k particles: no k-nearest-neighbour graph exists.
+struct SparseWindowError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // P(glass) of the tiling's windows of one configuration (n particles, positions x[3n], types
-// 1..ntypes, ids may be null). Throws std::runtime_error for a window with <= k particles and for
-// a non-finite P(glass) (a model with NaN or infinite weights), naming the model and the window.
+// 1..ntypes, ids may be null). Throws SparseWindowError for a window with <= k particles and
+// std::runtime_error for a non-finite P(glass) (a model with NaN or infinite weights), naming the
+// model and the window.
 TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, const double *x,
                           std::size_t n, const int *types, const std::int64_t *ids,
                           const TileOptions &opts);

@@ -271,7 +271,7 @@ TEST_F(ComputeGlassMpnnTest, TooFewParticlesInAWindowIsAnError) {
   system_2d(40, 5);  // 40 atoms: windows of 1/4 of the box hold ~2.5 atoms on average
   command("compute c all glass/mpnn " + model2d);
   command("thermo_style custom step c_c");
-  EXPECT_LAMMPS_ERROR("run 0", "not more than k = 2");
+  EXPECT_LAMMPS_ERROR("run 0", "not more than k = 2; group 'all' has 40 atoms in the box");
 }
 
 // Issue #12: a model with NaN weights gave c_cls = nan, min 1, max 0, glass fraction 0 silently.
