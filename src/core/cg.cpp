@@ -103,7 +103,7 @@ class ConjugateGradients {
     return e;
   }
 
-  // f.h over the system (scaled like the energy), and the largest |h| component
+  // f.h over the system, scaled like the energy
   double f_dot_h() {
     const int n = 3 * s.size();
     const double *f = s.f(), *h = s.work(2);
@@ -112,30 +112,15 @@ class ConjugateGradients {
     return s.sum(local) / s.energy_norm();
   }
 
-  double h_max() {
-    const int n = 3 * s.size();
-    const double *h = s.work(2);
-    double local = 0.0;
-    for (int i = 0; i < n; i++) local = std::max(local, std::fabs(h[i]));
-    return s.max(local);
-  }
-
-  void store_start() {
-    const int n = 3 * s.size();
-    const double *x = s.x();
-    double *x0 = s.work(0);
-    for (int i = 0; i < n; i++) x0[i] = x[i];
-  }
-
   // The common start of both line searches: SUCCESS or the reason to stop. alphamax so that no
   // coordinate moves more than dmax.
   int start(double &fdothall, double &alphamax) {
     fdothall = f_dot_h();
     if (fdothall <= 0.0) return int(StopReason::not_downhill);
-    const double hmaxall = h_max();
+    const double hmaxall = max_abs(s, s.work(2));
     alphamax = std::min(ALPHA_MAX, p.dmax / hmaxall);
     if (hmaxall == 0.0) return int(StopReason::zero_force);
-    store_start();
+    copy_vector(s, s.x(), s.work(0));  // the line search's start
     return SUCCESS;
   }
 

@@ -22,28 +22,25 @@ MinResult flow_minimize(MinSystem &s, const FlowParams &p, double e0) {
   r.energy_initial = e0;
   double ecurrent = e0;
 
-  auto largest = [&](const double *v) {
-    const int n = 3 * s.size();
-    double local = 0.0;
-    for (int i = 0; i < n; i++) local = std::max(local, std::fabs(v[i]));
-    return s.max(local);
-  };
-  // x = x0 + h * sum_j c_j k_j over the stored stages, then forces
+  // x = x0 + h * sum_j c_j k_j over the stages computed so far (a stage with c_j = 0 is not read:
+  // before its first use it holds whatever the storage held, e.g. uninitialized per-atom memory)
   auto stage = [&](double h, double c1, double c2, double c3) {
     const int n = 3 * s.size();
     double *x = s.x();
-    const double *x0 = s.work(0), *k1 = s.work(1), *k2 = s.work(2), *k3 = s.work(3);
-    for (int i = 0; i < n; i++) x[i] = x0[i] + h * (c1 * k1[i] + c2 * k2[i] + c3 * k3[i]);
+    const double *x0 = s.work(0), *k1 = s.work(1);
+    const double *k2 = c2 != 0.0 ? s.work(2) : nullptr, *k3 = c3 != 0.0 ? s.work(3) : nullptr;
+    for (int i = 0; i < n; i++) {
+      double sum = c1 * k1[i];
+      if (k2) sum += c2 * k2[i];
+      if (k3) sum += c3 * k3[i];
+      x[i] = x0[i] + h * sum;
+    }
     r.evaluations++;
     const double e = s.energy_force();
     s.rewrap_reference();
     return e;
   };
-  auto store = [&](int k, const double *from) {
-    const int n = 3 * s.size();
-    double *to = s.work(k);
-    for (int i = 0; i < n; i++) to[i] = from[i];
-  };
+  auto store = [&](int k, const double *from) { copy_vector(s, from, s.work(k)); };
 
   store(1, s.f());
   double h = 0.0;        // first step: a tenth of the dmax step
@@ -52,7 +49,7 @@ MinResult flow_minimize(MinSystem &s, const FlowParams &p, double e0) {
     s.next_iteration();
     r.iterations++;
     store(0, s.x());
-    const double kmax = largest(s.work(1));
+    const double kmax = max_abs(s, s.work(1));
     if (kmax == 0.0) return finish_minimization(s, r, StopReason::zero_force, ecurrent);
     if (h == 0.0) h = 0.1 * p.dmax / kmax;
     h = std::min(h, p.dmax / kmax);

@@ -68,6 +68,17 @@ MinResult finish_minimization(MinSystem &s, MinResult r, StopReason reason, doub
   return r;
 }
 
+double max_abs(MinSystem &s, const double *v) {
+  const int n = 3 * s.size();
+  double local = 0.0;
+  for (int i = 0; i < n; i++) local = std::max(local, std::fabs(v[i]));
+  return s.max(local);
+}
+
+void copy_vector(MinSystem &s, const double *from, double *to) {
+  std::copy(from, from + 3 * size_t(s.size()), to);
+}
+
 double fnorm_sqr(MinSystem &s) {
   const double *f = s.f();
   const int n = 3 * s.size();

@@ -97,6 +97,11 @@ std::string unconverged_advice(const MinResult &result, const MinParams &params)
 MinResult finish_minimization(MinSystem &system, MinResult result, StopReason reason,
                               double ecurrent);
 
+// The largest |v_i| over the system's 3 * size() values of v (a global maximum), and a copy of
+// 3 * size() values: the vector operations the minimisers share.
+double max_abs(MinSystem &system, const double *v);
+void copy_vector(MinSystem &system, const double *from, double *to);
+
 // The three squared norms of LAMMPS Min, with its summation order over the flat force vector.
 double fnorm_sqr(MinSystem &system);
 double fnorm_inf(MinSystem &system);
