@@ -172,8 +172,7 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
   if (minstyle != FLOW && !flow_keyword.empty())
     error->all(FLERR, "Fix inherent: keyword 'flowtol' applies to min flow only, not to min {}",
                minname);
-  if (!(flowtol > 0.0)) error->all(FLERR, "Fix inherent: flowtol must be > 0");
-  const std::string problem = params.validate();
+  const std::string problem = minstyle == FLOW ? flow_params().validate() : params.validate();
   if (!problem.empty()) error->all(FLERR, "Fix inherent: {}", problem);
 
   ncols = peratom_energy ? 4 : 3;
@@ -390,19 +389,29 @@ mlglass::MinResult FixInherent::minimize(LammpsMinSystem &system, double e0, dou
   if (minstyle == FIRE) return mlglass::fire_minimize(system, params, dt, e0);
   nwork = work_vectors();
   mlglass::MinResult result;
-  if (minstyle == CG) {
-    mlglass::CgParams cg;
-    static_cast<mlglass::MinParams &>(cg) = params;
-    cg.linesearch = linesearch;
-    result = mlglass::cg_minimize(system, cg, e0);
-  } else {
-    mlglass::FlowParams flow;
-    static_cast<mlglass::MinParams &>(flow) = params;
-    flow.flowtol = flowtol;
-    result = mlglass::flow_minimize(system, flow, e0);
-  }
+  if (minstyle == CG)
+    result = mlglass::cg_minimize(system, cg_params(), e0);
+  else
+    result = mlglass::flow_minimize(system, flow_params(), e0);
   nwork = 0;
   return result;
+}
+
+// the tolerances and limits given to the fix (parsed into params) with CG's or the flow's own
+mlglass::CgParams FixInherent::cg_params() const
+{
+  mlglass::CgParams cg;
+  static_cast<mlglass::MinParams &>(cg) = params;
+  cg.linesearch = linesearch;
+  return cg;
+}
+
+mlglass::FlowParams FixInherent::flow_params() const
+{
+  mlglass::FlowParams flow;
+  static_cast<mlglass::MinParams &>(flow) = params;
+  flow.flowtol = flowtol;
+  return flow;
 }
 
 int FixInherent::work_vectors() const

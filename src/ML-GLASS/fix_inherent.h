@@ -68,9 +68,11 @@ class FixInherent : public Fix {
   double *work[4];    // per-atom work vectors of CG (x0, g, h) and the flow (x0, k1..k3)
   int nwork;          // work vectors carried with migrating atoms (while CG or the flow runs)
   int work_vectors() const;    // how many the chosen minimiser uses
-  int peratom_energy;          // 1 if column 4 of the per-atom array is the IS energy
-  int ncols;                   // visible per-atom columns
-  int nvalues;                 // ncols + 2 hidden columns: home index, home rank
+  mlglass::CgParams cg_params() const;
+  mlglass::FlowParams flow_params() const;
+  int peratom_energy;    // 1 if column 4 of the per-atom array is the IS energy
+  int ncols;             // visible per-atom columns
+  int nvalues;           // ncols + 2 hidden columns: home index, home rank
   double **peratom;
   std::string filename;
   int append;
