@@ -77,6 +77,19 @@ std::vector<Configuration> load(const TrainArgs &a) {
   return configs;
 }
 
+// What cv and hyperopt do before their folds: threads, the training options, OUT (`parts`,
+// `report` as for check_out_dir), and configurations enough for `folds` folds (`option`).
+std::vector<Configuration> prepare(TrainArgs &a, const std::string &parts,
+                                   const std::string &report, int folds,
+                                   const std::string &option) {
+  at::set_num_threads(a.threads);
+  finish_training_options(a);
+  check_out_dir(a, parts, report);
+  std::vector<Configuration> configs = load(a);
+  check_labels_for_folds(configs, a.manifest, folds, option);
+  return configs;
+}
+
 std::function<void(const std::string &)> logger(const std::string &who) {
   return [who](const std::string &s) { std::cerr << who << ": " << s << "\n"; };
 }
@@ -94,11 +107,7 @@ CLI::App *add_cv_command(CLI::App &app, CvArgs &a) {
 
 int run_cv_command(CvArgs &a) {
   const std::string who = "mlglass cv";
-  at::set_num_threads(a.train.threads);
-  finish_training_options(a.train);
-  check_out_dir(a.train, "fold-", "cv.json");
-  const std::vector<Configuration> configs = load(a.train);
-  check_labels_for_folds(configs, a.train.manifest, a.folds, "--folds");
+  const auto configs = prepare(a.train, "fold-", "cv.json", a.folds, "--folds");
   CvOptions o;
   o.train = a.train.options;
   o.out_dir = a.train.out;
@@ -145,11 +154,7 @@ CLI::App *add_hyperopt_command(CLI::App &app, HyperoptArgs &a) {
 
 int run_hyperopt_command(HyperoptArgs &a) {
   const std::string who = "mlglass hyperopt";
-  at::set_num_threads(a.train.threads);
-  finish_training_options(a.train);
-  check_out_dir(a.train, "outer-", "hyperopt.json");
-  const std::vector<Configuration> configs = load(a.train);
-  check_labels_for_folds(configs, a.train.manifest, a.outer_folds, "--outer-folds");
+  const auto configs = prepare(a.train, "outer-", "hyperopt.json", a.outer_folds, "--outer-folds");
   HyperoptOptions o;
   o.base = a.train.options;
   o.space = a.space;
