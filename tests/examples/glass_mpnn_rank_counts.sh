@@ -14,20 +14,11 @@ OUT=$(mktemp -d /tmp/mlglass-rank-counts.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 
 cat > "$OUT/in.make" <<LMP
-units lj
-dimension 2
-atom_style atomic
-region box block 0 40 0 36 -0.5 0.5
-create_box 2 box
-create_atoms 1 random 1728 4711 NULL
-set type 1 type/ratio 2 0.35 5
-mass * 1.0
-pair_style soft 1.0
-pair_coeff * * 20.0
-minimize 0 1e-3 2000 20000
-include $REPO/potentials/KA2D.lj
-min_style fire
-minimize 0 1e-4 5000 50000
+variable natoms index 1728
+variable lx index 40
+variable ly index 36
+variable repo index $REPO
+include $REPO/tests/examples/quenched_glass.lmp
 write_data $OUT/glass.data nocoeff
 LMP
 "$LMP" -in "$OUT/in.make" -log none -screen none

@@ -9,23 +9,12 @@ MODEL="$REPO/potentials/ka2d-dmpnn.pt"
 OUT=$(mktemp -d /tmp/mlglass-vs-eval.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 cat > "$OUT/in.test" <<LMP
-# a random 2D 65:35 configuration at density 1.2, quenched with FIRE (P(glass) then varies from
-# window to window, so the comparison sees more than zeros)
 plugin load $BUILD/mlglassplugin.so
-units lj
-dimension 2
-atom_style atomic
-region box block 0 28.8675 0 28.8675 -0.5 0.5
-create_box 2 box
-create_atoms 1 random 1000 4711 NULL
-set type 1 type/ratio 2 0.35 5
-mass * 1.0
-pair_style soft 1.0
-pair_coeff * * 20.0
-minimize 0 1e-3 2000 20000
-include $REPO/potentials/KA2D.lj
-min_style fire
-minimize 0 1e-4 5000 50000
+variable natoms index 1000
+variable lx index 28.8675
+variable ly index 28.8675
+variable repo index $REPO
+include $REPO/tests/examples/quenched_glass.lmp
 reset_timestep 0
 compute cls all glass/mpnn $MODEL stride 7
 fix w all ave/time 1 1 1 c_cls[*] file $OUT/windows.dat
