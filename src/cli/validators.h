@@ -5,7 +5,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <cmath>
 #include <string>
 
@@ -21,50 +20,38 @@ inline std::string bound_text(double v) {
   }
   return s;
 }
+
+// A finite number for which ok(v) holds; `what` completes "must be a finite number" in the message.
+template <class Ok>
+CLI::Validator finite_if(Ok ok, const std::string &what) {
+  return CLI::Validator(
+      [=](std::string &s) -> std::string {
+        double v = 0.0;
+        if (!CLI::detail::lexical_cast(s, v)) return "'" + s + "' is not a number";
+        return std::isfinite(v) && ok(v) ? "" : "must be a finite number" + what + ", got " + s;
+      },
+      "");
+}
 }  // namespace detail
 
 // A finite number in [lo, hi] (open at either end when asked): lo < x, x < hi.
 inline CLI::Validator finite_in(double lo, double hi, bool open_lo = false, bool open_hi = false) {
   const std::string range = std::string(open_lo ? "(" : "[") + detail::bound_text(lo) + ", " +
                             detail::bound_text(hi) + (open_hi ? ")" : "]");
-  return CLI::Validator(
-      [=](std::string &s) -> std::string {
-        double v = 0.0;
-        if (!CLI::detail::lexical_cast(s, v)) return "'" + s + "' is not a number";
-        const bool ok =
-            std::isfinite(v) && (open_lo ? v > lo : v >= lo) && (open_hi ? v < hi : v <= hi);
-        return ok ? "" : "must be a finite number in " + range + ", got " + s;
-      },
-      "");
+  return detail::finite_if(
+      [=](double v) { return (open_lo ? v > lo : v >= lo) && (open_hi ? v < hi : v <= hi); },
+      " in " + range);
 }
 
-// A finite number > 0 (positive) or >= 0 (non-negative).
+// A finite number > 0 (positive), >= 0 (non-negative), or any finite number.
 inline CLI::Validator finite_positive() {
-  return CLI::Validator(
-      [](std::string &s) -> std::string {
-        double v = 0.0;
-        if (!CLI::detail::lexical_cast(s, v)) return "'" + s + "' is not a number";
-        return std::isfinite(v) && v > 0.0 ? "" : "must be a finite number > 0, got " + s;
-      },
-      "");
+  return detail::finite_if([](double v) { return v > 0.0; }, " > 0");
 }
 inline CLI::Validator finite_non_negative() {
-  return CLI::Validator(
-      [](std::string &s) -> std::string {
-        double v = 0.0;
-        if (!CLI::detail::lexical_cast(s, v)) return "'" + s + "' is not a number";
-        return std::isfinite(v) && v >= 0.0 ? "" : "must be a finite number >= 0, got " + s;
-      },
-      "");
+  return detail::finite_if([](double v) { return v >= 0.0; }, " >= 0");
 }
 inline CLI::Validator finite_number() {
-  return CLI::Validator(
-      [](std::string &s) -> std::string {
-        double v = 0.0;
-        if (!CLI::detail::lexical_cast(s, v)) return "'" + s + "' is not a number";
-        return std::isfinite(v) ? "" : "must be a finite number, got " + s;
-      },
-      "");
+  return detail::finite_if([](double) { return true; }, "");
 }
 
 // An integer >= lo, with a message in words rather than CLI::Range's "Value 0 not in range 1 to
