@@ -10,6 +10,7 @@
 #include "domain.h"
 #include "error.h"
 #include "group.h"
+#include "irregular.h"
 #include "memory.h"
 #include "update.h"
 
@@ -24,13 +25,32 @@ using namespace LAMMPS_NS;
 
 namespace {
 constexpr int kSummary = 6;    // mean, std, min, max, glass fraction, windows
-}
+// the global vector lists every window's P(glass) by default up to this many windows
+constexpr int kPerWindowDefaultMax = 10000;
+// summary sums in fixed point (2^-40, ~1e-12): integer sums are exact in any order, so the mean
+// and the standard deviation are the same on any number of ranks (up to 8e6 windows)
+constexpr double kQuantum = 1099511627776.0;
+
+// an atom sent to the owner of a window that may hold it
+struct HeldAtom {
+  double x[3];
+  std::int64_t tag;
+  int type, rank, index, unused;
+};
+// a window's P(glass) (and attention) sent back to the owner of one of its atoms
+struct Contribution {
+  std::int64_t window;
+  double p, attention;
+  int index, unused;
+};
+}    // namespace
 
 /* ---------------------------------------------------------------------- */
 
 ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
-    Compute(lmp, narg, arg), stride(0.0), window_override(0.0), batch(32), threads(1),
-    attention_flag(0), device("cpu"), nwindows(0), peratom_reduced(0), nmax(0), patom(nullptr),
+    Compute(lmp, narg, arg), stride(0.0), window_override(0.0), batch(1), threads(1),
+    attention_flag(0), perwindow(-1), device("cpu"), nwindows(0), peratom_done(0), nmax(0),
+    patom(nullptr),
     patom_attention(nullptr), evaluated_step(-1), warned_sparse(0)
 {
   if (narg < 4)
@@ -65,6 +85,8 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
       device = value;
     } else if (key == "attention") {
       attention_flag = mlglass_compat::logical(lmp, "Compute glass/mpnn", key, value) ? 1 : 0;
+    } else if (key == "perwindow") {
+      perwindow = mlglass_compat::logical(lmp, "Compute glass/mpnn", key, value) ? 1 : 0;
     } else {
       error->all(FLERR, "Compute glass/mpnn: unknown keyword '{}'", key);
     }
@@ -101,10 +123,11 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
   datamask_read = X_MASK | TYPE_MASK | MASK_MASK | TAG_MASK | IMAGE_MASK;
   datamask_modify = EMPTY_MASK;
 
+  if (perwindow < 0) perwindow = nwindows <= kPerWindowDefaultMax ? 1 : 0;
   scalar_flag = 1;
   extscalar = 0;
   vector_flag = 1;
-  size_vector = kSummary + nwindows;
+  size_vector = kSummary + (perwindow ? nwindows : 0);
   extvector = 0;
   peratom_flag = 1;
   size_peratom_cols = attention_flag ? 2 : 0;
@@ -114,11 +137,13 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
   if (comm->me == 0)
     utils::logmesg(lmp,
                    "compute glass/mpnn: model {} (k = {}, window {} {}, validation AUC {:.4f}), "
-                   "{} windows, device {}, {} thread(s) per rank\n",
+                   "{} windows{}, device {}, {} thread(s) per rank\n",
                    model_path, info.graph.k,
                    window_override > 0 ? window_override : info.graph.window.side,
                    info.graph.window.side_is_fraction ? "of the box" : "distance units",
-                   info.validation_auc, nwindows, classifier->device(), threads);
+                   info.validation_auc, nwindows,
+                   perwindow ? "" : " (summary only in the global vector: perwindow no)",
+                   classifier->device(), threads);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -204,14 +229,15 @@ void ComputeGlassMPNN::compute_vector()
 void ComputeGlassMPNN::compute_peratom()
 {
   invoked_peratom = update->ntimestep;
+  // per-atom values go to the local atoms of the evaluation: evaluate again if atoms were moved
+  // or exchanged since (e.g. displace_atoms between two commands at the same timestep)
   evaluate();
-  if (!peratom_reduced) {
-    const int n = int(all_tag.size());
-    MPI_Allreduce(MPI_IN_PLACE, tiles.atom_p.data(), n, MPI_DOUBLE, MPI_SUM, world);
-    MPI_Allreduce(MPI_IN_PLACE, tiles.atom_windows.data(), n, MPI_DOUBLE, MPI_SUM, world);
-    if (attention_flag)
-      MPI_Allreduce(MPI_IN_PLACE, tiles.atom_attention.data(), n, MPI_DOUBLE, MPI_SUM, world);
-    peratom_reduced = 1;
+  int stale = atom->nlocal != int(evaluated_tags.size()) ? 1 : 0;
+  for (int i = 0; !stale && i < atom->nlocal; ++i) stale = atom->tag[i] != evaluated_tags[i];
+  MPI_Allreduce(MPI_IN_PLACE, &stale, 1, MPI_INT, MPI_MAX, world);
+  if (stale) {
+    evaluated_step = -1;
+    evaluate();
   }
   if (atom->nmax > nmax) {
     nmax = atom->nmax;
@@ -225,16 +251,44 @@ void ComputeGlassMPNN::compute_peratom()
       vector_atom = patom;
     }
   }
-  const tagint *tag = atom->tag;
+  if (peratom_done) return;
+
+  // every window's P(glass) (and attention) back to the owners of its atoms ...
+  std::vector<int> proclist;
+  std::vector<Contribution> send;
+  double to_self = 0.0;
+  for (const auto &w : owned)
+    for (std::size_t v = 0; v < w.members.size(); ++v) {
+      const int k = w.members[v];
+      proclist.push_back(held_rank[k]);
+      send.push_back({w.window, w.p, attention_flag ? w.attention[v] : 0.0, held_index[k], 0});
+      to_self += held_rank[k] == comm->me ? 1.0 : 0.0;
+    }
+  Irregular irregular(lmp);
+  const int nrecv = irregular.create_data(int(send.size()), proclist.data(), 1);
+  std::vector<Contribution> recv(nrecv);
+  irregular.exchange_data(reinterpret_cast<char *>(send.data()), sizeof(Contribution),
+                          reinterpret_cast<char *>(recv.data()));
+  irregular.destroy_data();
+  bytes_received += (nrecv - to_self) * double(sizeof(Contribution));
+
+  // ... summed per atom in window order, as on one rank
+  std::sort(recv.begin(), recv.end(), [](const Contribution &a, const Contribution &b) {
+    return a.index != b.index ? a.index < b.index : a.window < b.window;
+  });
+  const int nlocal = atom->nlocal;
+  std::vector<double> sum_p(nlocal, 0.0), count(nlocal, 0.0), sum_a(nlocal, 0.0);
+  for (const auto &c : recv) {
+    sum_p[c.index] += c.p;
+    count[c.index] += 1.0;
+    sum_a[c.index] += c.attention;
+  }
   const int *mask = atom->mask;
-  for (int i = 0; i < atom->nlocal; ++i) {
+  for (int i = 0; i < nlocal; ++i) {
     double p = 0.0, a = 0.0;
     if (mask[i] & groupbit) {
-      const auto idx =
-          std::lower_bound(all_tag.begin(), all_tag.end(), std::int64_t(tag[i])) - all_tag.begin();
-      const double n = tiles.atom_windows[idx];
-      p = n > 0.0 ? tiles.atom_p[idx] / n : -1.0;
-      a = n > 0.0 && attention_flag ? tiles.atom_attention[idx] / n : 0.0;
+      p = count[i] > 0.0 ? sum_p[i] / count[i] : -1.0;
+      a = count[i] > 0.0 && attention_flag ? sum_a[i] / count[i] : 0.0;
     }
     if (attention_flag) {
       patom_attention[i][0] = p;
@@ -243,6 +297,7 @@ void ComputeGlassMPNN::compute_peratom()
       patom[i] = p;
     }
   }
+  peratom_done = 1;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -271,62 +326,79 @@ mlglass::TileOptions ComputeGlassMPNN::tile_options() const
 
 int ComputeGlassMPNN::count_windows() const
 {
-  return int(mlglass::tile_windows(classifier->info(), box_of_domain(), tile_options()).size());
+  return int(mlglass::tile_grid(classifier->info(), box_of_domain(), tile_options()).size());
+}
+
+// the rank whose subdomain holds window w's origin: the same rule on every rank, and a function of
+// the decomposition only (LAMMPS' own rule for which rank an atom at that point belongs to)
+int ComputeGlassMPNN::owner(const mlglass::TileGrid &grid, std::int64_t w) const
+{
+  auto o = grid.origin(w);
+  int igx = 0, igy = 0, igz = 0;
+  return comm->coord2proc(o.data(), igx, igy, igz);
 }
 
 /* ----------------------------------------------------------------------
-   all ranks: the group's IDs, types and coordinates, sorted by ID
+   the group atoms of this rank's windows, from the ranks that own them: every rank sends each of
+   its group atoms once to each owner of a window that may hold it. Sorted by ID afterwards, so a
+   window's particles (and its graph) are in the same order on any number of ranks.
 ------------------------------------------------------------------------- */
 
-void ComputeGlassMPNN::gather_atoms()
+void ComputeGlassMPNN::exchange_atoms(const mlglass::TileGrid &grid)
 {
-  const int nlocal = atom->nlocal;
-  std::vector<std::int64_t> tag;
-  std::vector<int> type;
-  std::vector<double> x;
-  for (int i = 0; i < nlocal; ++i) {
-    if (!(atom->mask[i] & groupbit)) continue;
-    tag.push_back(atom->tag[i]);
-    type.push_back(atom->type[i]);
-    for (int a = 0; a < 3; ++a) x.push_back(atom->x[i][a]);
+  std::vector<int> proclist;
+  std::vector<HeldAtom> send;
+  std::vector<std::int64_t> near;
+  std::vector<int> owners;
+  std::string failure;
+  try {
+    for (int i = 0; i < atom->nlocal; ++i) {
+      if (!(atom->mask[i] & groupbit)) continue;
+      near.clear();
+      grid.windows_near(atom->x[i], near);
+      owners.clear();
+      for (const auto w : near) owners.push_back(owner(grid, w));
+      std::sort(owners.begin(), owners.end());
+      owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
+      for (const int p : owners) {
+        proclist.push_back(p);
+        send.push_back({{atom->x[i][0], atom->x[i][1], atom->x[i][2]},
+                        std::int64_t(atom->tag[i]), atom->type[i], comm->me, i, 0});
+      }
+    }
+  } catch (std::exception &e) {
+    failure = e.what();
   }
-  const int nprocs = comm->nprocs;
-  std::vector<int> counts(nprocs), displs(nprocs, 0), counts3(nprocs), displs3(nprocs, 0);
-  const int n = int(tag.size());
-  MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, world);
-  for (int p = 1; p < nprocs; ++p) displs[p] = displs[p - 1] + counts[p - 1];
-  for (int p = 0; p < nprocs; ++p) {
-    counts3[p] = 3 * counts[p];
-    displs3[p] = 3 * displs[p];
-  }
-  const int total = displs[nprocs - 1] + counts[nprocs - 1];
-  std::vector<std::int64_t> gtag(total);
-  std::vector<int> gtype(total);
-  std::vector<double> gx(3 * std::size_t(total));
-  MPI_Allgatherv(tag.data(), n, MPI_INT64_T, gtag.data(), counts.data(), displs.data(), MPI_INT64_T,
-                 world);
-  MPI_Allgatherv(type.data(), n, MPI_INT, gtype.data(), counts.data(), displs.data(), MPI_INT,
-                 world);
-  MPI_Allgatherv(x.data(), 3 * n, MPI_DOUBLE, gx.data(), counts3.data(), displs3.data(), MPI_DOUBLE,
-                 world);
+  fail_collectively(failure);
 
-  std::vector<int> order(total);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
-    return gtag[a] < gtag[b];
-  });
-  all_tag.resize(total);
-  all_type.resize(total);
-  all_x.resize(3 * std::size_t(total));
-  for (int j = 0; j < total; ++j) {
-    all_tag[j] = gtag[order[j]];
-    all_type[j] = gtype[order[j]];
-    for (int a = 0; a < 3; ++a) all_x[3 * std::size_t(j) + a] = gx[3 * std::size_t(order[j]) + a];
+  Irregular irregular(lmp);
+  const int nrecv = irregular.create_data(int(send.size()), proclist.data(), 1);
+  std::vector<HeldAtom> recv(nrecv);
+  irregular.exchange_data(reinterpret_cast<char *>(send.data()), sizeof(HeldAtom),
+                          reinterpret_cast<char *>(recv.data()));
+  irregular.destroy_data();
+
+  std::sort(recv.begin(), recv.end(),
+            [](const HeldAtom &a, const HeldAtom &b) { return a.tag < b.tag; });
+  held_tag.resize(nrecv);
+  held_type.resize(nrecv);
+  held_rank.resize(nrecv);
+  held_index.resize(nrecv);
+  held_x.resize(3 * std::size_t(nrecv));
+  atoms_received = 0.0;
+  for (int k = 0; k < nrecv; ++k) {
+    held_tag[k] = recv[k].tag;
+    held_type[k] = recv[k].type;
+    held_rank[k] = recv[k].rank;
+    held_index[k] = recv[k].index;
+    for (int a = 0; a < 3; ++a) held_x[3 * std::size_t(k) + a] = recv[k].x[a];
+    atoms_received += recv[k].rank == comm->me ? 0.0 : 1.0;
   }
+  bytes_received = atoms_received * double(sizeof(HeldAtom));
 }
 
 /* ----------------------------------------------------------------------
-   classify all windows once per timestep (the scalar, vector and per-atom values share it)
+   classify this rank's windows once per timestep (the scalar, vector and per-atom values share it)
 ------------------------------------------------------------------------- */
 
 void ComputeGlassMPNN::evaluate()
@@ -334,50 +406,77 @@ void ComputeGlassMPNN::evaluate()
   if (evaluated_step == update->ntimestep) return;
 
   mlglass_compat::kokkos_host_read(lmp, datamask_read);
-  gather_atoms();
+  const bigint ngroup = group->count(igroup);
+  std::unique_ptr<mlglass::TileGrid> grid;
   std::string failure;
   try {
-    mlglass::TileOptions opts = tile_options();
-    opts.first_batch = comm->me;    // batches dealt round-robin: the same on any rank count
-    opts.batch_step = comm->nprocs;
-    tiles = mlglass::classify_tiles(*classifier, box_of_domain(), all_x.data(), all_tag.size(),
-                                    all_type.data(), all_tag.data(), opts);
-    if (int(tiles.origins.size()) != nwindows)
-      throw std::runtime_error("the box now holds " + std::to_string(tiles.origins.size()) +
+    grid = std::make_unique<mlglass::TileGrid>(
+        mlglass::tile_grid(classifier->info(), box_of_domain(), tile_options()));
+    if (grid->size() != nwindows)
+      throw std::runtime_error("the box now holds " + std::to_string(grid->size()) +
                                " windows, " + std::to_string(nwindows) +
                                " when the compute was defined: box changes are not supported");
-  } catch (mlglass::SparseWindowError &e) {
-    // no collective call here: only some ranks may be in this branch (the group's atoms are
-    // gathered on every rank, so their number is known locally)
-    failure = fmt::format("{}; group '{}' has {} atoms in the box: a window needs more than k of "
-                          "them (use a denser group or a model with larger windows)",
-                          e.what(), group->names[igroup], all_tag.size());
   } catch (std::exception &e) {
     failure = e.what();
   }
   fail_collectively(failure);
 
-  auto &window_p = tiles.window_p;
-  MPI_Allreduce(MPI_IN_PLACE, window_p.data(), nwindows, MPI_DOUBLE, MPI_SUM, world);
-  double sum = 0.0, sum2 = 0.0, lo = 1.0, hi = 0.0, glass = 0.0;
-  for (double p : window_p) {
-    sum += p;
-    sum2 += p * p;
-    lo = std::min(lo, p);
-    hi = std::max(hi, p);
-    glass += p > 0.5 ? 1.0 : 0.0;
+  exchange_atoms(*grid);
+  std::vector<std::int64_t> mine;
+  for (std::int64_t w = 0; w < nwindows; ++w)
+    if (owner(*grid, w) == comm->me) mine.push_back(w);
+  windows_owned = int(mine.size());
+  try {
+    mlglass::TileOptions opts = tile_options();
+    owned = mlglass::classify_windows(*classifier, box_of_domain(), held_x.data(), held_tag.size(),
+                                      held_type.data(), held_tag.data(), mine, opts);
+  } catch (mlglass::SparseWindowError &e) {
+    // no collective call here: only some ranks may be in this branch
+    failure = fmt::format("{}; group '{}' has {} atoms in the box: a window needs more than k of "
+                          "them (use a denser group or a model with larger windows)",
+                          e.what(), group->names[igroup], ngroup);
+  } catch (std::exception &e) {
+    failure = e.what();
   }
-  const double n = std::max(1, nwindows);
-  const double mean = sum / n;
-  vec[0] = mean;
-  vec[1] = std::sqrt(std::max(0.0, sum2 / n - mean * mean));
-  vec[2] = lo;
-  vec[3] = hi;
-  vec[4] = glass / n;
-  vec[5] = nwindows;
-  std::copy(window_p.begin(), window_p.end(), vec.begin() + kSummary);
-  peratom_reduced = 0;
+  fail_collectively(failure);
+
+  summarize();
+  evaluated_tags.assign(atom->tag, atom->tag + atom->nlocal);
+  peratom_done = 0;
   evaluated_step = update->ntimestep;
+}
+
+/* ----------------------------------------------------------------------
+   the global vector: summary (exact integer sums, identical on any rank count) and, with
+   perwindow yes, every window's P(glass)
+------------------------------------------------------------------------- */
+
+void ComputeGlassMPNN::summarize()
+{
+  std::int64_t sums[3] = {0, 0, 0};    // P, P^2 in units of 2^-40; windows with P > 0.5
+  double extremes[2] = {-1.0, 0.0};    // -min, max
+  for (const auto &w : owned) {
+    sums[0] += std::llround(w.p * kQuantum);
+    sums[1] += std::llround(w.p * w.p * kQuantum);
+    sums[2] += w.p > 0.5 ? 1 : 0;
+    extremes[0] = std::max(extremes[0], -w.p);
+    extremes[1] = std::max(extremes[1], w.p);
+  }
+  MPI_Allreduce(MPI_IN_PLACE, sums, 3, MPI_INT64_T, MPI_SUM, world);
+  MPI_Allreduce(MPI_IN_PLACE, extremes, 2, MPI_DOUBLE, MPI_MAX, world);
+  const double n = std::max(1, nwindows);
+  const double mean = double(sums[0]) / kQuantum / n;
+  vec[0] = mean;
+  vec[1] = std::sqrt(std::max(0.0, double(sums[1]) / kQuantum / n - mean * mean));
+  vec[2] = -extremes[0];
+  vec[3] = extremes[1];
+  vec[4] = double(sums[2]) / n;
+  vec[5] = nwindows;
+  if (perwindow) {    // one owner per window, zeros elsewhere: the sum is exact
+    std::fill(vec.begin() + kSummary, vec.end(), 0.0);
+    for (const auto &w : owned) vec[kSummary + std::size_t(w.window)] = w.p;
+    MPI_Allreduce(MPI_IN_PLACE, vec.data() + kSummary, nwindows, MPI_DOUBLE, MPI_SUM, world);
+  }
 }
 
 /* ----------------------------------------------------------------------
@@ -440,7 +539,28 @@ void ComputeGlassMPNN::fail_collectively(const std::string &local_error)
 double ComputeGlassMPNN::memory_usage()
 {
   const double per_atom = attention_flag ? 2.0 : 1.0;
+  double members = 0.0;
+  for (const auto &w : owned)
+    members += w.members.capacity() * sizeof(int) + w.attention.capacity() * sizeof(double);
   return nmax * per_atom * sizeof(double) +
-      all_tag.capacity() * (sizeof(std::int64_t) + sizeof(int) + 6 * sizeof(double)) +
-      vec.capacity() * 2 * sizeof(double);    // coordinates, per-atom sums, window values
+      held_tag.capacity() * (sizeof(std::int64_t) + 3 * sizeof(int) + 3 * sizeof(double)) +
+      members + owned.capacity() * sizeof(mlglass::WindowP) +
+      evaluated_tags.capacity() * sizeof(tagint) + vec.capacity() * sizeof(double);
+}
+
+/* ----------------------------------------------------------------------
+   for bench/bench_glass_mpnn_scaling.cpp (found with dlsym): atoms and bytes this rank received
+   from other ranks in the last evaluation, the windows it owns, the atoms it holds; 0 if c is not
+   a compute glass/mpnn
+------------------------------------------------------------------------- */
+
+extern "C" int mlglass_glass_mpnn_stats(Compute *c, double *stats)
+{
+  auto *g = dynamic_cast<ComputeGlassMPNN *>(c);
+  if (!g) return 0;
+  stats[0] = g->atoms_received;
+  stats[1] = g->bytes_received;
+  stats[2] = g->windows_owned;
+  stats[3] = g->memory_usage();
+  return 1;
 }

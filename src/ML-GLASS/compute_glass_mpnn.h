@@ -26,10 +26,12 @@ namespace LAMMPS_NS {
 // On-the-fly liquid/glass classification with a D-MPNN trained by `mlglass train`: the box is
 // tiled with the model's windows, each window's kNN graph is built by the core library (the code
 // the trainer uses) and classified by the TorchScript model through LibTorch.
-// Parallel scheme: the group's coordinates are gathered on every rank (sorted by atom ID, so the
-// graphs do not depend on the decomposition), the windows are evaluated in fixed batches dealt
-// round-robin to the ranks, and the per-window results are summed over the ranks. Every window
-// is evaluated in the same batch on any number of ranks: results are identical.
+// Parallel scheme (doc/compute_glass_mpnn.rst): a window belongs to the rank whose subdomain holds
+// its origin (Comm::coord2proc); every rank sends each of its group atoms to the owners of the
+// windows that may hold it (Irregular), so a rank holds its own windows' atoms only: its subdomain
+// and a halo of one window side, O(N/P + halo). Each window is classified alone, from its atoms
+// sorted by ID, and per-atom sums go back to the atoms' owners in window order: every number is
+// the same on any number of ranks.
 class ComputeGlassMPNN : public Compute {
  public:
   ComputeGlassMPNN(class LAMMPS *, int, char **);
@@ -40,6 +42,10 @@ class ComputeGlassMPNN : public Compute {
   void compute_peratom() override;
   double memory_usage() override;
 
+  // what the last evaluation received from other ranks (bench/bench_glass_mpnn_scaling.cpp)
+  double atoms_received = 0.0, bytes_received = 0.0;
+  int windows_owned = 0;
+
  private:
   std::string model_path;
   std::unique_ptr<mlglass::GlassClassifier> classifier;
@@ -48,16 +54,20 @@ class ComputeGlassMPNN : public Compute {
   int batch;                 // windows per model call
   int threads;               // LibTorch intra-op threads per rank
   int attention_flag;        // per-atom attention column
+  int perwindow;             // the global vector holds every window's P(glass)
   std::string device;
 
   int nwindows;
-  std::vector<double> vec;      // global vector
-  mlglass::TileResult tiles;    // this rank's windows; window_p summed over ranks
-  // gathered group atoms, sorted by ID
-  std::vector<std::int64_t> all_tag;
-  std::vector<int> all_type;
-  std::vector<double> all_x;
-  int peratom_reduced;
+  std::vector<double> vec;    // global vector
+
+  // The atoms of this rank's windows (its own and those other ranks sent), sorted by ID, with the
+  // rank and local index where each lives; this rank's classified windows (members index these).
+  std::vector<std::int64_t> held_tag;
+  std::vector<int> held_type, held_rank, held_index;
+  std::vector<double> held_x;
+  std::vector<mlglass::WindowP> owned;
+  std::vector<tagint> evaluated_tags;    // local atoms at the evaluation (per-atom values are theirs)
+  int peratom_done;
 
   int nmax;
   double *patom;
@@ -69,8 +79,10 @@ class ComputeGlassMPNN : public Compute {
   mlglass::PeriodicBox box_of_domain() const;
   mlglass::TileOptions tile_options() const;
   int count_windows() const;
+  int owner(const mlglass::TileGrid &grid, std::int64_t w) const;
   void evaluate();
-  void gather_atoms();
+  void exchange_atoms(const mlglass::TileGrid &grid);
+  void summarize();
   void fail_collectively(const std::string &local_error);
   int pick_cuda_device();
 };

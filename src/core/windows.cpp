@@ -274,34 +274,71 @@ Window WindowCutter::cut(const std::array<double, 3> &origin) const {
 }
 
 
-std::vector<std::array<double, 3>> tile_origins(const PeriodicBox &box, double side,
-                                                double stride) {
+TileGrid::TileGrid(const PeriodicBox &box, double side, double stride)
+    : box_(box), side_(side), stride_(stride) {
   check_dim(box, "tile_origins");
   check_side(box, side, "tile_origins");
   if (!(stride > 0.0) || !std::isfinite(stride))
     throw std::invalid_argument("tile_origins: stride must be > 0, got " + number_text(stride));
-  std::array<std::int64_t, 3> count{1, 1, 1};
   double total = 1.0;
   for (int a = 0; a < box.dim; ++a) {
     const double q = box.length[a] / stride;
     const double r = std::nearbyint(q);
-    count[a] = static_cast<std::int64_t>(std::fabs(q - r) <= 1e-9 * q ? r : std::ceil(q));
-    count[a] = std::max<std::int64_t>(count[a], 1);
-    total *= static_cast<double>(count[a]);
+    total *= std::max(1.0, std::fabs(q - r) <= 1e-9 * q ? r : std::ceil(q));
   }
   if (total > 1e7)
-    throw std::invalid_argument("tile_origins: stride " + number_text(stride) + " gives " + number_text(total) +
-                                " windows (more than 1e7)");
+    throw std::invalid_argument("tile_origins: stride " + number_text(stride) + " gives " +
+                                number_text(total) + " windows (more than 1e7)");
+  for (int a = 0; a < box.dim; ++a) {
+    const double q = box.length[a] / stride;
+    const double r = std::nearbyint(q);
+    counts_[a] = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(std::fabs(q - r) <= 1e-9 * q ? r : std::ceil(q)));
+  }
+}
+
+std::array<double, 3> TileGrid::origin(std::int64_t w) const {
+  const std::int64_t idx[3] = {w % counts_[0], (w / counts_[0]) % counts_[1],
+                               w / (counts_[0] * counts_[1])};
+  std::array<double, 3> o = box_.lo;
+  for (int a = 0; a < box_.dim; ++a) o[a] = box_.lo[a] + static_cast<double>(idx[a]) * stride_;
+  return o;
+}
+
+void TileGrid::windows_near(const double *p, std::vector<std::int64_t> &out) const {
+  std::array<std::vector<std::int64_t>, 3> near;
+  for (int a = 0; a < 3; ++a) {
+    if (a >= box_.dim) {
+      near[a] = {0};
+      continue;
+    }
+    if (!std::isfinite(p[a]))
+      throw std::invalid_argument("tile windows: a particle has a non-finite coordinate");
+    const double L = box_.length[a], margin = 1e-9 * L;
+    double d = p[a] - box_.lo[a];
+    d -= L * std::floor(d / L);
+    // window i covers [i * stride, i * stride + side), wrapped: origins within (d - side, d] of
+    // the particle or of its images d - L and d + L
+    for (const double image : {d - L, d, d + L}) {
+      const double first = std::max(0.0, std::ceil((image - side_ - margin) / stride_));
+      const double last =
+          std::min(double(counts_[a] - 1), std::floor((image + margin) / stride_));
+      for (double i = first; i <= last; i += 1.0) near[a].push_back(static_cast<std::int64_t>(i));
+    }
+    std::sort(near[a].begin(), near[a].end());
+    near[a].erase(std::unique(near[a].begin(), near[a].end()), near[a].end());
+  }
+  for (const std::int64_t iz : near[2])
+    for (const std::int64_t iy : near[1])
+      for (const std::int64_t ix : near[0]) out.push_back(ix + counts_[0] * (iy + counts_[1] * iz));
+}
+
+std::vector<std::array<double, 3>> tile_origins(const PeriodicBox &box, double side,
+                                                double stride) {
+  const TileGrid grid(box, side, stride);
   std::vector<std::array<double, 3>> origins;
-  origins.reserve(static_cast<std::size_t>(total));
-  for (std::int64_t iz = 0; iz < count[2]; ++iz)
-    for (std::int64_t iy = 0; iy < count[1]; ++iy)
-      for (std::int64_t ix = 0; ix < count[0]; ++ix) {
-        std::array<double, 3> o = box.lo;
-        const std::int64_t idx[3] = {ix, iy, iz};
-        for (int a = 0; a < box.dim; ++a) o[a] = box.lo[a] + static_cast<double>(idx[a]) * stride;
-        origins.push_back(o);
-      }
+  origins.reserve(static_cast<std::size_t>(grid.size()));
+  for (std::int64_t w = 0; w < grid.size(); ++w) origins.push_back(grid.origin(w));
   return origins;
 }
 

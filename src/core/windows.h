@@ -84,10 +84,34 @@ class WindowCutter {
   CellList cells_;  // cells of at least half a window per axis
 };
 
-// Origins lo + i * stride, i = 0 .. ceil(L / stride) - 1 per axis (L / stride within a relative
-// 1e-9 of an integer counts as that integer), x fastest, then y, then z; origin[2] = lo[2] in 2D.
+// The windows of a tiling of the box, without storing them: window w has the origin
+// lo + i * stride per axis, i = 0 .. ceil(L / stride) - 1 (L / stride within a relative 1e-9 of an
+// integer counts as that integer), numbered x fastest, then y, then z; origin[2] = lo[2] in 2D.
 // With periodic windows and stride <= side every particle is in at least one window; with
-// stride = side = L / m exactly once. Throws std::invalid_argument for stride <= 0 or side <= 0.
+// stride = side = L / m exactly once. Throws std::invalid_argument for stride <= 0, a bad side
+// (cut_window's rules) or more than 1e7 windows.
+class TileGrid {
+ public:
+  TileGrid(const PeriodicBox &box, double side, double stride);
+  std::int64_t size() const { return counts_[0] * counts_[1] * counts_[2]; }
+  const std::array<std::int64_t, 3> &counts() const { return counts_; }
+  double side() const { return side_; }
+  std::array<double, 3> origin(std::int64_t w) const;
+
+  // Appends the windows that may hold a particle at p (any image of it), ascending: every window whose
+  // cut (cut_window, periodic or not) holds the particle is listed, and so are windows that miss
+  // it by less than a relative 1e-9 of the box. Who needs a window's particles (compute glass/mpnn
+  // sends each atom to the ranks owning these windows) gets them all. Throws std::invalid_argument
+  // for a non-finite coordinate.
+  void windows_near(const double *p, std::vector<std::int64_t> &out) const;
+
+ private:
+  PeriodicBox box_;
+  double side_, stride_;
+  std::array<std::int64_t, 3> counts_{1, 1, 1};
+};
+
+// All origins of the tiling, TileGrid(box, side, stride).origin(w) for w = 0 .. size() - 1.
 std::vector<std::array<double, 3>> tile_origins(const PeriodicBox &box, double side, double stride);
 
 }  // namespace mlglass

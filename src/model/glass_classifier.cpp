@@ -104,79 +104,99 @@ double tile_side(const ModelMetadata &info, const PeriodicBox &box, const TileOp
   return window_side(box, w);
 }
 
-std::vector<std::array<double, 3>> tile_windows(const ModelMetadata &info, const PeriodicBox &box,
-                                                const TileOptions &opts) {
+TileGrid tile_grid(const ModelMetadata &info, const PeriodicBox &box, const TileOptions &opts) {
   check_tiling_box(box);
   const double side = tile_side(info, box, opts);
   // a stride in box fractions is a fraction of the (square) box edge, like the window
   const double stride = opts.stride <= 0.0 ? side
                         : info.graph.window.side_is_fraction ? opts.stride * box.length[0]
                                                              : opts.stride;
-  return tile_origins(box, side, stride);
+  return TileGrid(box, side, stride);
 }
 
-TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, const double *x,
-                          std::size_t n, const int *types, const std::int64_t *ids,
-                          const TileOptions &opts) {
-  if (opts.batch < 1 || opts.batch_step < 1 || opts.first_batch < 0)
-    throw std::invalid_argument("classify_tiles: batch and batch_step must be >= 1");
+std::vector<WindowP> classify_windows(GlassClassifier &classifier, const PeriodicBox &box,
+                                      const double *x, std::size_t n, const int *types,
+                                      const std::int64_t *ids,
+                                      const std::vector<std::int64_t> &windows,
+                                      const TileOptions &opts) {
+  if (opts.batch < 1) throw std::invalid_argument("classify_windows: batch must be >= 1");
   const GraphOptions &g = classifier.info().graph;
-  const double side = tile_side(classifier.info(), box, opts);
-  TileResult r;
-  r.origins = tile_windows(classifier.info(), box, opts);
-  const int nwin = int(r.origins.size());
-  r.window_p.assign(nwin, 0.0);
-  r.window_size.assign(nwin, 0);
-  r.atom_p.assign(n, 0.0);
-  r.atom_windows.assign(n, 0.0);
-  r.atom_attention.assign(opts.attention ? n : 0, 0.0);
-
+  const TileGrid grid = tile_grid(classifier.info(), box, opts);
+  const double side = grid.side();
   const WindowCutter cutter(box, x, n, side, g.window.periodic);  // = cut_window, O(window) each
-  std::vector<Window> windows;
+  auto where = [&](std::int64_t w) {  // "window 3 (side 12 at 24, 0"
+    const auto o = grid.origin(w);
+    std::string at = std::to_string(o[0]) + ", " + std::to_string(o[1]);
+    if (box.dim == 3) at += ", " + std::to_string(o[2]);
+    return "window " + std::to_string(w + 1) + " (side " + std::to_string(side) + " at " + at;
+  };
+
+  std::vector<WindowP> result;
+  result.reserve(windows.size());
+  std::vector<Window> cut;
   std::vector<Graph> graphs;
   std::vector<const Graph *> ptrs;
   std::vector<double> node_attention;
-  const int nbatch = (nwin + opts.batch - 1) / opts.batch;
-  for (int b = opts.first_batch; b < nbatch; b += opts.batch_step) {
-    const int first = b * opts.batch, last = std::min(nwin, first + opts.batch);
-    windows.clear();
+  for (std::size_t first = 0; first < windows.size(); first += std::size_t(opts.batch)) {
+    const std::size_t last = std::min(windows.size(), first + std::size_t(opts.batch));
+    cut.clear();
     graphs.clear();
-    for (int w = first; w < last; ++w) {
-      windows.push_back(cutter.cut(r.origins[w]));
-      const Window &win = windows.back();
+    for (std::size_t k = first; k < last; ++k) {
+      cut.push_back(cutter.cut(grid.origin(windows[k])));
+      const Window &win = cut.back();
       if (int(win.size()) <= g.k)
-        throw SparseWindowError(
-            "window " + std::to_string(w + 1) + " (side " + std::to_string(side) + " at " +
-            std::to_string(r.origins[w][0]) + ", " + std::to_string(r.origins[w][1]) + ") holds " +
-            std::to_string(win.size()) + " particles, not more than k = " + std::to_string(g.k));
+        throw SparseWindowError(where(windows[k]) + ") holds " + std::to_string(win.size()) +
+                                " particles, not more than k = " + std::to_string(g.k));
       graphs.push_back(knn_graph(win, types, ids, g.k, g.ntypes, g.features));
     }
     ptrs.clear();
     for (const auto &gr : graphs) ptrs.push_back(&gr);
     const auto p = classifier.classify(ptrs, opts.attention ? &node_attention : nullptr);
-    for (int w = first; w < last; ++w)  // NaN would pass as "not glass" (p > 0.5 false): refuse it
-      if (!std::isfinite(p[w - first])) {
-        std::string at = std::to_string(r.origins[w][0]) + ", " + std::to_string(r.origins[w][1]);
-        if (box.dim == 3) at += ", " + std::to_string(r.origins[w][2]);
+    std::size_t node = 0;
+    for (std::size_t k = first; k < last; ++k) {
+      Window &win = cut[k - first];
+      const double pk = p[k - first];
+      if (!std::isfinite(pk))  // NaN would pass as "not glass" (p > 0.5 false): refuse it
         throw std::runtime_error(
             "model " + classifier.info().path + " gives a non-finite P(glass) (" +
-            (std::isnan(p[w - first]) ? std::string("nan") : number_text(p[w - first])) +
-            ") for window " + std::to_string(w + 1) + " (side " +
-            std::to_string(side) + " at " + at + ", " + std::to_string(windows[w - first].size()) +
-            " particles): the model has NaN or infinite weights (a diverged training run?); "
+            (std::isnan(pk) ? std::string("nan") : number_text(pk)) + ") for " +
+            where(windows[k]) + ", " + std::to_string(win.size()) + " particles)" +
+            ": the model has NaN or infinite weights (a diverged training run?); "
             "retrain it or use another model file");
-      }
-    std::size_t node = 0;
-    for (int w = first; w < last; ++w) {
-      const Window &win = windows[w - first];
-      r.window_p[w] = p[w - first];
-      r.window_size[w] = int(win.size());
-      for (const int i : win.members) {  // node v of the graph is window member v
-        r.atom_p[i] += p[w - first];
-        r.atom_windows[i] += 1.0;
-        if (opts.attention) r.atom_attention[i] += node_attention[node];
-        ++node;
-      }
+      WindowP r;
+      r.window = windows[k];
+      r.p = pk;
+      if (opts.attention)
+        r.attention.assign(node_attention.begin() + std::ptrdiff_t(node),
+                           node_attention.begin() + std::ptrdiff_t(node + win.size()));
+      node += win.size();
+      r.members = std::move(win.members);
+      result.push_back(std::move(r));
+    }
+  }
+  return result;
+}
+
+TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, const double *x,
+                          std::size_t n, const int *types, const std::int64_t *ids,
+                          const TileOptions &opts) {
+  const TileGrid grid = tile_grid(classifier.info(), box, opts);
+  std::vector<std::int64_t> all(static_cast<std::size_t>(grid.size()));
+  for (std::size_t w = 0; w < all.size(); ++w) all[w] = std::int64_t(w);
+  TileResult r;
+  for (const std::int64_t w : all) r.origins.push_back(grid.origin(w));
+  r.window_p.assign(all.size(), 0.0);
+  r.window_size.assign(all.size(), 0);
+  r.atom_p.assign(n, 0.0);
+  r.atom_windows.assign(n, 0.0);
+  r.atom_attention.assign(opts.attention ? n : 0, 0.0);
+  for (const WindowP &w : classify_windows(classifier, box, x, n, types, ids, all, opts)) {
+    r.window_p[std::size_t(w.window)] = w.p;
+    r.window_size[std::size_t(w.window)] = int(w.members.size());
+    for (std::size_t v = 0; v < w.members.size(); ++v) {
+      r.atom_p[std::size_t(w.members[v])] += w.p;
+      r.atom_windows[std::size_t(w.members[v])] += 1.0;
+      if (opts.attention) r.atom_attention[std::size_t(w.members[v])] += w.attention[v];
     }
   }
   return r;

@@ -53,11 +53,10 @@ class GlassClassifier {
 struct TileOptions {
   double window = 0.0;  // window side in the model's units (<= 0: the model's own)
   double stride = 0.0;  // distance between window origins, in the model's units (<= 0: the side)
-  int batch = 32;       // windows per model call: consecutive windows w = b*batch .. b*batch+batch-1
-  // Batches evaluated here: first_batch, first_batch + batch_step, ... (MPI ranks share a tiling
-  // this way; every window lands in the same batch whatever the number of ranks).
-  int first_batch = 0;
-  int batch_step = 1;
+  // Windows per model call, in the order they are listed. With 1 (the default) a window's P(glass)
+  // depends on nothing but its own graph; in a batch of several, the matrix products of the
+  // forward pass round differently (float32, ~1e-7 relative) with the batch's shape.
+  int batch = 1;
   bool attention = false;  // also sum the per-node attention (model with attention only)
 };
 
@@ -65,18 +64,37 @@ struct TileOptions {
 // tiled windows would run into its walls (compute glass/mpnn and eval --tile refuse such boxes).
 void check_tiling_box(const PeriodicBox &box);
 
-// Window side and origins (tile_origins) of a tiling; throws std::invalid_argument for a box that
-// is not periodic along every axis of its dimension (windows would run into walls) or a window
-// that does not fit the box.
+// Window side and windows (TileGrid) of a tiling; throws std::invalid_argument for a box that is
+// not periodic along every axis of its dimension (windows would run into walls) or a window that
+// does not fit the box.
 double tile_side(const ModelMetadata &info, const PeriodicBox &box, const TileOptions &opts);
-std::vector<std::array<double, 3>> tile_windows(const ModelMetadata &info, const PeriodicBox &box,
-                                                const TileOptions &opts);
+TileGrid tile_grid(const ModelMetadata &info, const PeriodicBox &box, const TileOptions &opts);
+
+// One classified window of a tiling: its number in the TileGrid, P(glass), its particles (indices
+// into the configuration, ascending: node v of its graph is members[v]) and, with attention, the
+// attention entering each of them.
+struct WindowP {
+  std::int64_t window = 0;
+  double p = 0.0;
+  std::vector<int> members;
+  std::vector<double> attention;
+};
+
+// P(glass) of the listed windows of the tiling of one configuration (n particles, positions
+// x[3n], types 1..ntypes, ids may be null), opts.batch windows per model call in the order listed.
+// Throws SparseWindowError for a window with <= k particles and std::runtime_error for a
+// non-finite P(glass) (a model with NaN or infinite weights), naming the model and the window.
+std::vector<WindowP> classify_windows(GlassClassifier &classifier, const PeriodicBox &box,
+                                      const double *x, std::size_t n, const int *types,
+                                      const std::int64_t *ids,
+                                      const std::vector<std::int64_t> &windows,
+                                      const TileOptions &opts);
 
 struct TileResult {
   std::vector<std::array<double, 3>> origins;  // all windows of the tiling
-  std::vector<double> window_p;      // P(glass) per window (0 for windows not evaluated here)
-  std::vector<int> window_size;      // particles per window (0 for windows not evaluated here)
-  // Sums per particle of the configuration over the windows evaluated here that contain it:
+  std::vector<double> window_p;      // P(glass) per window
+  std::vector<int> window_size;      // particles per window
+  // Sums per particle of the configuration over the windows that contain it, in window order:
   std::vector<double> atom_p;          // of the windows' P(glass)
   std::vector<double> atom_windows;    // of 1 (the number of windows)
   std::vector<double> atom_attention;  // of the attention entering the particle (if requested)
@@ -87,10 +105,7 @@ struct SparseWindowError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// P(glass) of the tiling's windows of one configuration (n particles, positions x[3n], types
-// 1..ntypes, ids may be null). Throws SparseWindowError for a window with <= k particles and
-// std::runtime_error for a non-finite P(glass) (a model with NaN or infinite weights), naming the
-// model and the window.
+// P(glass) of all windows of the tiling of one configuration (classify_windows on every window).
 TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, const double *x,
                           std::size_t n, const int *types, const std::int64_t *ids,
                           const TileOptions &opts);

@@ -422,3 +422,61 @@ TEST(Window, TileOriginsToleratesRoundingOfTheStride) {
   EXPECT_EQ(tile_origins(box, 12.0, 12.5).size(), 25u);
   EXPECT_EQ(tile_origins(box, 12.0, 11.5).size(), 36u);
 }
+
+// compute glass/mpnn sends each atom only to the owners of TileGrid::windows_near: every window
+// whose cut holds a particle must be listed for it, for particles anywhere (also just outside the
+// box, as LAMMPS' atoms between reneighborings, and on window edges), periodic or not
+TEST(Window, WindowsNearListsEveryWindowThatHoldsTheParticle) {
+  for (int dim : {2, 3}) {
+    auto c = random_config(dim == 2 ? 2000 : 1500, dim, 1.2, 5);
+    c.box.lo = {-3.0, 1.25, 0.5};
+    const double L = c.box.length[0];
+    for (std::size_t i = 0; i < c.n(); ++i)
+      for (int a = 0; a < dim; ++a) c.x[3 * i + a] += c.box.lo[a];
+    // particles exactly on window origins and edges, and just outside the box
+    for (int a = 0; a < dim; ++a) {
+      c.x[a] = c.box.lo[a];
+      c.x[3 + a] = c.box.lo[a] + L - 1e-13;
+      c.x[6 + a] = c.box.lo[a] - 0.1;
+      c.x[9 + a] = c.box.lo[a] + L + 0.05;
+      c.x[12 + a] = c.box.lo[a] + L / 5;
+    }
+    for (const bool periodic : {true, false})
+      for (const double stride : {L / 5, 0.7 * L / 5, L / 4.5, 0.5 * L / 5}) {
+        const double side = L / 5;
+        const TileGrid grid(c.box, side, stride);
+        const auto origins = tile_origins(c.box, side, stride);
+        ASSERT_EQ(std::int64_t(origins.size()), grid.size());
+        std::vector<std::set<std::int64_t>> holding(c.n());
+        for (std::int64_t w = 0; w < grid.size(); ++w) {
+          ASSERT_EQ(grid.origin(w), origins[std::size_t(w)]);
+          for (int m : cut_window(c.box, c.x.data(), c.n(), origins[w], side, periodic).members)
+            holding[std::size_t(m)].insert(w);
+        }
+        std::vector<std::int64_t> near;
+        std::size_t listed = 0, holding_total = 0;
+        for (std::size_t i = 0; i < c.n(); ++i) {
+          near.clear();
+          grid.windows_near(&c.x[3 * i], near);
+          ASSERT_TRUE(std::is_sorted(near.begin(), near.end()));
+          ASSERT_EQ(std::adjacent_find(near.begin(), near.end()), near.end());
+          for (const auto w : holding[i])
+            ASSERT_TRUE(std::binary_search(near.begin(), near.end(), w))
+                << "dim " << dim << " stride " << stride << " periodic " << periodic
+                << ": particle " << i << " is in window " << w << " but not listed";
+          if (i >= 5) {  // the placed particles are listed for windows they miss by 1e-13
+            listed += near.size();
+            holding_total += holding[i].size();
+          }
+        }
+        // the list is the windows that hold the particle, not more (random particles)
+        if (periodic) {
+          EXPECT_EQ(listed, holding_total) << stride;
+        }
+      }
+  }
+  const TileGrid grid(PeriodicBox::square(10.0, 2), 2.0, 2.0);
+  std::vector<std::int64_t> near;
+  const double bad[3] = {std::nan(""), 1.0, 0.0};
+  EXPECT_THROW(grid.windows_near(bad, near), std::invalid_argument);
+}

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # compute glass/mpnn gives bit-identical window probabilities and per-atom values on 1, 2, 3 and 4
 # MPI ranks (4 oversubscribed) for one configuration: a FIRE-quenched 2D 65:35 glass written by
-# one rank, with the shipped model, overlapping windows (stride 4 < side 12) dealt in batches of 8
-# (many batches, so ranks share the work), processor grids that cut windows along x and y, and
-# once more after the atoms were displaced across subdomain boundaries (displace_atoms: atoms
+# one rank, with the shipped model, overlapping windows (stride 4 < side 12), processor grids that
+# cut windows along x and y (each rank classifies the windows whose origin it owns), and once more
+# after the atoms were displaced across subdomain boundaries (displace_atoms: atoms
 # migrate between ranks, positions stay exactly those of the 1-rank run).
 #   glass_mpnn_rank_counts.sh REPO BUILD_DIR LMP PYTHON
 # MLGLASS_RANK_COUNTS="1 2 3 4 8" compares other rank counts (the first is the reference).
@@ -30,7 +30,7 @@ dimension 2
 atom_style atomic
 read_data $OUT/glass.data
 include $REPO/potentials/KA2D.lj
-compute cls all glass/mpnn $MODEL stride 4 batch 8
+compute cls all glass/mpnn $MODEL stride 4
 variable n equal count(all)
 fix w all ave/time 1 1 1 c_cls[*] file \${out}.windows format " %.17g"
 dump d all custom 1 \${out}.atoms id c_cls

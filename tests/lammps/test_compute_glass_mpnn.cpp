@@ -1,7 +1,8 @@
-// compute glass/mpnn inside LAMMPS: the same window probabilities as the core tiling that
-// `mlglass eval --tile` runs (classify_tiles on the gathered configuration), identical on 1, 2 and
-// 4 ranks (ctest runs this binary on each), per-atom values and attention, and clear errors for
-// every kind of unusable model or argument.
+// compute glass/mpnn inside LAMMPS: exactly the window probabilities and per-atom values of the
+// core tiling that `mlglass eval --tile` runs (classify_tiles on the gathered configuration) on 1, 2
+// and 4 ranks (ctest runs this binary on each), so identical on any rank count, in 2D and 3D, on
+// brick and tiled decompositions; per-atom attention; and clear errors for every kind of unusable
+// model or argument.
 #include "lammps_fixture.h"
 
 #include "dmpnn.h"
@@ -103,31 +104,29 @@ class ComputeGlassMpnnTest : public LammpsTest {
 
 TEST_F(ComputeGlassMpnnTest, WindowsMatchTheCoreTilingOnAnyRankCount) {
   system_2d(600, 4711);
-  command("compute cls all glass/mpnn " + model2d + " batch 3");
+  command("compute cls all glass/mpnn " + model2d);
   command("thermo_style custom step c_cls c_cls[6]");
   command("run 0");
-  TileOptions opts;
-  opts.batch = 3;
-  const auto ref = reference(model2d, opts);
+  const auto ref = reference(model2d, TileOptions{});
   ASSERT_EQ(ref.window_p.size(), 16u);  // 4 x 4 windows of 1/4 of the box
   const auto v = compute_vector("cls", 6 + 16);
   ASSERT_EQ(v.size(), 22u);
   EXPECT_EQ(v[5], 16.0);
   double mean = 0.0, lo = 1.0, hi = 0.0;
   for (int w = 0; w < 16; ++w) {
-    EXPECT_NEAR(v[6 + w], ref.window_p[w], 1e-12) << "window " << w + 1;
+    EXPECT_EQ(v[6 + w], ref.window_p[w]) << "window " << w + 1;
     mean += ref.window_p[w] / 16;
     lo = std::min(lo, ref.window_p[w]);
     hi = std::max(hi, ref.window_p[w]);
   }
-  EXPECT_NEAR(v[0], mean, 1e-12);
-  EXPECT_NEAR(v[2], lo, 1e-15);
-  EXPECT_NEAR(v[3], hi, 1e-15);
+  EXPECT_NEAR(v[0], mean, 1e-12);  // the summary sums in fixed point, 2^-40
+  EXPECT_EQ(v[2], lo);
+  EXPECT_EQ(v[3], hi);
   EXPECT_GT(hi - lo, 1e-6) << "windows should differ: the test would not see a mix-up";
   auto *scalar = static_cast<double *>(
       lammps_extract_compute(lmp, "cls", LMP_STYLE_GLOBAL, LMP_TYPE_SCALAR));
   ASSERT_NE(scalar, nullptr);
-  EXPECT_NEAR(*scalar, mean, 1e-12);
+  EXPECT_EQ(*scalar, v[0]);
 }
 
 TEST_F(ComputeGlassMpnnTest, AfterDynamicsAndMigration) {
@@ -143,15 +142,78 @@ TEST_F(ComputeGlassMpnnTest, AfterDynamicsAndMigration) {
   }());
   ASSERT_EQ(ref.window_p.size(), 64u);
   const auto v = compute_vector("cls", 6 + 64);
-  for (int w = 0; w < 64; ++w) EXPECT_NEAR(v[6 + w], ref.window_p[w], 1e-12) << "window " << w + 1;
-  // per atom: mean over the 4 overlapping windows that hold each atom
+  for (int w = 0; w < 64; ++w) EXPECT_EQ(v[6 + w], ref.window_p[w]) << "window " << w + 1;
+  // per atom: mean over the 4 overlapping windows that hold each atom, summed in window order
   const auto pa = gather_peratom("c_cls", 1);
   int bad = 0;
   for (std::size_t i = 0; i < pa.size(); ++i) {
     ASSERT_EQ(ref.atom_windows[i], 4.0);
-    bad += std::abs(pa[i] - ref.atom_p[i] / 4.0) > 1e-12;
+    bad += pa[i] != ref.atom_p[i] / 4.0;
   }
   EXPECT_EQ(bad, 0);
+}
+
+// a window's P(glass) depends on its own atoms only: the windows the tilings with stride 1/4 and
+// 1/8 of the box share (every other window of the finer one along each axis) get the same bits,
+// although they are classified among other windows and, on several ranks, by other ranks
+TEST_F(ComputeGlassMpnnTest, AWindowDoesNotDependOnItsNeighbours) {
+  system_2d(600, 17);
+  commands({"compute coarse all glass/mpnn " + model2d,
+            "compute fine all glass/mpnn " + model2d + " stride 0.125",
+            "thermo_style custom step c_coarse c_fine", "run 0"});
+  const auto coarse = compute_vector("coarse", 6 + 16);
+  const auto fine = compute_vector("fine", 6 + 64);
+  for (int iy = 0; iy < 4; ++iy)
+    for (int ix = 0; ix < 4; ++ix)
+      EXPECT_EQ(coarse[6 + ix + 4 * iy], fine[6 + 2 * ix + 8 * 2 * iy]) << ix << ", " << iy;
+}
+
+// 3D, and a tiled (recursive bisection) decomposition whose cuts fall anywhere in the windows
+TEST_F(ComputeGlassMpnnTest, ThreeDimensionsAndTiledDecompositions) {
+  TestModel t3;
+  t3.dim = 3;
+  t3.window = 1.0 / 3.0;
+  const std::string model3d = write_model("glass3d.pt", t3);
+  const double side = std::cbrt(900 / 1.2);
+  commands({"units lj", "atom_style atomic", "boundary p p p",
+            "region box block 0 " + std::to_string(side) + " 0 " + std::to_string(side) + " 0 " +
+                std::to_string(side),
+            "create_box 2 box", "create_atoms 1 random 900 31 NULL",
+            "set type 1 type/fraction 2 0.35 32", "mass * 1.0", "pair_style zero 2.5",
+            "pair_coeff * *", "comm_style tiled", "balance 1.0 rcb",
+            "compute cls all glass/mpnn " + model3d + " stride 0.25",
+            "thermo_style custom step c_cls", "run 0"});
+  TileOptions o;
+  o.stride = 0.25;
+  const auto ref = reference(model3d, o);
+  ASSERT_EQ(ref.window_p.size(), 64u);
+  const auto v = compute_vector("cls", 6 + 64);
+  for (int w = 0; w < 64; ++w) EXPECT_EQ(v[6 + w], ref.window_p[w]) << "window " << w + 1;
+  const auto pa = gather_peratom("c_cls", 1);
+  int bad = 0;
+  for (std::size_t i = 0; i < pa.size(); ++i) bad += pa[i] != ref.atom_p[i] / ref.atom_windows[i];
+  EXPECT_EQ(bad, 0);
+  int me = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &me);
+  if (me == 0) std::remove(model3d.c_str());
+}
+
+// perwindow no: the global vector is the summary only; the summary is the same
+TEST_F(ComputeGlassMpnnTest, PerWindowNoKeepsTheSummaryOnly) {
+  system_2d(600, 4711);
+  commands({"compute all_w all glass/mpnn " + model2d,
+            "compute summary all glass/mpnn " + model2d + " perwindow no",
+            "thermo_style custom step c_all_w[1] c_summary[1]", "run 0"});
+  const auto a = compute_vector("all_w", 6 + 16);
+  const auto b = compute_vector("summary", 6);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(a[i], b[i]) << i;
+  for (const auto &[id, n] : {std::pair<const char *, int>{"all_w", 22}, {"summary", 6}}) {
+    auto *size = static_cast<int *>(
+        lammps_extract_compute(lmp, id, LMP_STYLE_GLOBAL, LMP_SIZE_VECTOR));
+    ASSERT_NE(size, nullptr);
+    EXPECT_EQ(*size, n) << id;
+  }
+  EXPECT_LAMMPS_ERROR("compute bad all glass/mpnn " + model2d + " perwindow maybe", "perwindow");
 }
 
 TEST_F(ComputeGlassMpnnTest, PerAtomAttentionSumsToOnePerWindow) {
