@@ -5,7 +5,7 @@
 // them, else the volume of an all-gather of every atom: what the compute did before it exchanged
 // only window halos), next to the O(N/P + halo) estimate for the rank's subdomain.
 //
-//   mpirun -np P bench_glass_mpnn_scaling MODEL N [N ...]        e.g. potentials/ka2d-dmpnn.pt 100000
+//   mpirun -np P bench_glass_mpnn_scaling MODEL N [N ...] [--batch B]   e.g. potentials/ka2d-dmpnn.pt 100000
 // Prints one Markdown row per N (rank 0). Run it on 1, 2, 4 ranks; with more ranks than cores
 // compare CPU time per rank, not wall time.
 #include "bench_lammps.h"
@@ -61,7 +61,7 @@ struct Row {
   double cpu, wall, memory_usage, rss_before, rss_peak, bytes, estimate;
 };
 
-Row measure(const std::string &model, long n) {
+Row measure(const std::string &model, long n, const std::string &keywords) {
   LAMMPS *lmp = open_lammps();
   const double side = std::sqrt(double(n) / 1.2);
   run(lmp, {"units lj", "dimension 2", "atom_style atomic", "boundary p p p",
@@ -69,7 +69,7 @@ Row measure(const std::string &model, long n) {
                 " -0.5 0.5",
             "create_box 2 box", "create_atoms 1 random " + std::to_string(n) + " 1 NULL",
             "set type 1 type/ratio 2 0.35 2", "mass * 1.0", "pair_style zero 2.5",
-            "pair_coeff * *", "compute cls all glass/mpnn " + model, "run 0 post no"});
+            "pair_coeff * *", "compute cls all glass/mpnn " + model + keywords, "run 0 post no"});
   Compute *c = lmp->modify->compute[lmp->modify->find_compute("cls")];
   Row r{};
   r.rss_before = status_mb("VmRSS:");
@@ -124,9 +124,17 @@ int main(int argc, char **argv) {
                 "O(N/P + halo) MB |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
                 measured ? "measured" : "all-gather volume");
   }
+  std::string keywords;
+  std::vector<long> sizes;
   for (int i = 2; i < argc; ++i) {
-    const long n = std::atol(argv[i]);
-    const Row r = measure(argv[1], n);
+    if (std::string(argv[i]) == "--batch" && i + 1 < argc) {
+      keywords = std::string(" batch ") + argv[++i];
+    } else {
+      sizes.push_back(std::atol(argv[i]));
+    }
+  }
+  for (const long n : sizes) {
+    const Row r = measure(argv[1], n, keywords);
     Row mx{};
     MPI_Reduce(&r, &mx, 7, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     if (me == 0)

@@ -44,7 +44,7 @@ struct EvalArgs {
   double window = 0.0;  // 0: the model's own window
   bool tile = false;    // tile each configuration like compute glass/mpnn
   double stride = 0.0;  // tile stride in the model's units (0: the window side)
-  int batch = 32;
+  int batch = 1;     // with --tile: windows per model call (1, as compute glass/mpnn: bit-identical P)
   std::string probabilities_csv;  // per-window P(glass)
   std::uint64_t seed = 1;
   int threads = 1;
