@@ -50,8 +50,7 @@ struct Contribution {
 ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
     Compute(lmp, narg, arg), stride(0.0), window_override(0.0), batch(1), threads(1),
     attention_flag(0), perwindow(-1), device("cpu"), nwindows(0), peratom_done(0), nmax(0),
-    patom(nullptr),
-    patom_attention(nullptr), evaluated_step(-1), warned_sparse(0)
+    patom(nullptr), patom_attention(nullptr), evaluated_step(-1), warned_sparse(0)
 {
   if (narg < 4)
     error->all(FLERR,
@@ -135,15 +134,14 @@ ComputeGlassMPNN::ComputeGlassMPNN(LAMMPS *lmp, int narg, char **arg) :
   vector = vec.data();
 
   if (comm->me == 0)
-    utils::logmesg(lmp,
-                   "compute glass/mpnn: model {} (k = {}, window {} {}, validation AUC {:.4f}), "
-                   "{} windows{}, device {}, {} thread(s) per rank\n",
-                   model_path, info.graph.k,
-                   window_override > 0 ? window_override : info.graph.window.side,
-                   info.graph.window.side_is_fraction ? "of the box" : "distance units",
-                   info.validation_auc, nwindows,
-                   perwindow ? "" : " (summary only in the global vector: perwindow no)",
-                   classifier->device(), threads);
+    utils::logmesg(
+        lmp,
+        "compute glass/mpnn: model {} (k = {}, window {} {}, validation AUC {:.4f}), "
+        "{} windows{}, device {}, {} thread(s) per rank\n",
+        model_path, info.graph.k, window_override > 0 ? window_override : info.graph.window.side,
+        info.graph.window.side_is_fraction ? "of the box" : "distance units", info.validation_auc,
+        nwindows, perwindow ? "" : " (summary only in the global vector: perwindow no)",
+        classifier->device(), threads);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -363,7 +361,11 @@ void ComputeGlassMPNN::exchange_atoms(const mlglass::TileGrid &grid)
       for (const int p : owners) {
         proclist.push_back(p);
         send.push_back({{atom->x[i][0], atom->x[i][1], atom->x[i][2]},
-                        std::int64_t(atom->tag[i]), atom->type[i], comm->me, i, 0});
+                        std::int64_t(atom->tag[i]),
+                        atom->type[i],
+                        comm->me,
+                        i,
+                        0});
       }
     }
   } catch (std::exception &e) {
@@ -378,8 +380,9 @@ void ComputeGlassMPNN::exchange_atoms(const mlglass::TileGrid &grid)
                           reinterpret_cast<char *>(recv.data()));
   irregular.destroy_data();
 
-  std::sort(recv.begin(), recv.end(),
-            [](const HeldAtom &a, const HeldAtom &b) { return a.tag < b.tag; });
+  std::sort(recv.begin(), recv.end(), [](const HeldAtom &a, const HeldAtom &b) {
+    return a.tag < b.tag;
+  });
   held_tag.resize(nrecv);
   held_type.resize(nrecv);
   held_rank.resize(nrecv);
@@ -413,8 +416,8 @@ void ComputeGlassMPNN::evaluate()
     grid = std::make_unique<mlglass::TileGrid>(
         mlglass::tile_grid(classifier->info(), box_of_domain(), tile_options()));
     if (grid->size() != nwindows)
-      throw std::runtime_error("the box now holds " + std::to_string(grid->size()) +
-                               " windows, " + std::to_string(nwindows) +
+      throw std::runtime_error("the box now holds " + std::to_string(grid->size()) + " windows, " +
+                               std::to_string(nwindows) +
                                " when the compute was defined: box changes are not supported");
   } catch (std::exception &e) {
     failure = e.what();

@@ -66,7 +66,8 @@ class ComputeGlassMPNN : public Compute {
   std::vector<int> held_type, held_rank, held_index;
   std::vector<double> held_x;
   std::vector<mlglass::WindowP> owned;
-  std::vector<tagint> evaluated_tags;    // local atoms at the evaluation (per-atom values are theirs)
+  std::vector<tagint>
+      evaluated_tags;    // local atoms at the evaluation (per-atom values are theirs)
   int peratom_done;
 
   int nmax;
