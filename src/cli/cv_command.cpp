@@ -84,6 +84,7 @@ std::vector<Configuration> prepare(TrainArgs &a, const std::string &parts,
                                    const std::string &option) {
   at::set_num_threads(a.threads);
   finish_training_options(a);
+  finish_model_options(a);  // D-MPNN (hyperopt: always) or --model cnn (cv)
   check_out_dir(a, parts, report);
   std::vector<Configuration> configs = load(a);
   check_labels_for_folds(configs, a.manifest, folds, option);
@@ -102,6 +103,7 @@ CLI::App *add_cv_command(CLI::App &app, CvArgs &a) {
   add_common(*c, a.train, a.test_windows, "output directory (fold-<i>/, cv.json)");
   c->add_option("--folds", a.folds, "number of folds [3]")->check(CLI::Range(2, 100));
   add_training_options(*c, a.train);
+  add_model_options(*c, a.train);
   return c;
 }
 

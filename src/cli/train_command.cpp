@@ -73,6 +73,31 @@ void finish_training_options(TrainArgs &a) {
   o.model.seed = o.seed;
 }
 
+void add_model_options(CLI::App &c, TrainArgs &a) {
+  auto &o = a.options;
+  c.add_option("--model", a.model, "dmpnn (default) or cnn (the paper's image baseline)")
+      ->check(CLI::IsMember({"dmpnn", "cnn"}));
+  c.add_option("--image-size", o.image.size, "CNN: image edge in pixels [250]")
+      ->check(CLI::Range(16, 4096));
+  c.add_option("--diameters", o.image.diameters, "CNN: disc diameter per atom type [1.0 0.88]")
+      ->delimiter(',');  // checked with the type count in finish_model_options
+  a.weight_decay =
+      c.add_option("--weight-decay", o.weight_decay, "L2 coefficient in Adam [cnn 0.01, dmpnn 0]")
+          ->check(finite_non_negative());
+}
+
+void finish_model_options(TrainArgs &a) {
+  auto &o = a.options;
+  o.model_type = a.model == "cnn" ? ModelType::cnn : ModelType::dmpnn;
+  o.cnn.seed = o.seed;
+  if (a.dropout && a.dropout->count() > 0) o.cnn.dropout = o.model.dropout;
+  if (!(a.weight_decay && a.weight_decay->count() > 0))
+    o.weight_decay = o.model_type == ModelType::cnn ? 0.01 : 0.0;
+  if (o.model_type == ModelType::cnn)
+    if (const std::string why = validate(o.image, o.graph.ntypes); !why.empty())
+      throw CommandError(2, "--model cnn: " + why + " (--diameters, --ntypes)");
+}
+
 CLI::App *add_train_command(CLI::App &app, TrainArgs &a) {
   auto *c = app.add_subcommand("train", "train the D-MPNN (or --model cnn) on labelled dump frames");
   auto &o = a.options;
@@ -84,15 +109,7 @@ CLI::App *add_train_command(CLI::App &app, TrainArgs &a) {
   c->add_option("--val-fraction", a.val_fraction, "stratified validation share of --manifest")
       ->check(finite_in(0.01, 0.5));
   add_training_options(*c, a);
-  c->add_option("--model", a.model, "dmpnn (default) or cnn (the paper's image baseline)")
-      ->check(CLI::IsMember({"dmpnn", "cnn"}));
-  c->add_option("--image-size", o.image.size, "CNN: image edge in pixels [250]")
-      ->check(CLI::Range(16, 4096));
-  c->add_option("--diameters", o.image.diameters, "CNN: disc diameter per atom type [1.0 0.88]")
-      ->delimiter(',');  // checked with the type count in run_train
-  a.weight_decay =
-      c->add_option("--weight-decay", o.weight_decay, "L2 coefficient in Adam [cnn 0.01, dmpnn 0]")
-          ->check(finite_non_negative());
+  add_model_options(*c, a);
   auto *resume = c->add_flag("--resume", o.resume, "continue from OUT/checkpoint.pt");
   c->add_flag("--overwrite", a.overwrite,
               "train into an OUT that holds an earlier run, replacing it (else refused)")
@@ -128,14 +145,7 @@ int run_train(TrainArgs &a) {
   auto &o = a.options;
   o.out_dir = a.out;
   finish_training_options(a);
-  o.model_type = a.model == "cnn" ? ModelType::cnn : ModelType::dmpnn;
-  o.cnn.seed = o.seed;
-  if (a.dropout && a.dropout->count() > 0) o.cnn.dropout = o.model.dropout;
-  if (!(a.weight_decay && a.weight_decay->count() > 0))
-    o.weight_decay = o.model_type == ModelType::cnn ? 0.01 : 0.0;
-  if (o.model_type == ModelType::cnn)
-    if (const std::string why = validate(o.image, o.graph.ntypes); !why.empty())
-      throw CommandError(2, "--model cnn: " + why + " (--diameters, --ntypes)");
+  finish_model_options(a);
 
   // OUT: --resume needs the checkpoint; a fresh run does not replace an earlier one unasked
   const std::vector<std::string> earlier = run_files_in(a.out);

@@ -33,6 +33,9 @@ struct TrainArgs {
 // TrainOptions after parsing.
 void add_training_options(CLI::App &c, TrainArgs &a);
 void finish_training_options(TrainArgs &a);
+// --model, --image-size, --diameters, --weight-decay (train and cv), and what they imply
+void add_model_options(CLI::App &c, TrainArgs &a);
+void finish_model_options(TrainArgs &a);
 
 CLI::App *add_train_command(CLI::App &app, TrainArgs &args);
 int run_train(TrainArgs &args);

@@ -229,12 +229,11 @@ double sample_std(const std::vector<double> &v) {
 TestMetrics test_model(const std::string &model_path, const std::vector<Configuration> &test,
                        const GraphOptions &graph, int windows, std::uint64_t seed) {
   torch::jit::Module model;
-  load_model_file(model_path, model);
-  const auto samples = make_samples(test, graph, windows, seed);
-  const auto p = predict(model, samples);
+  ModelMetadata meta = load_model_file(model_path, model);
+  meta.graph = graph;  // D-MPNN or CNN (evaluate_model dispatches); the graphs cv trained with
   std::vector<int> y;
-  for (const auto &s : samples) y.push_back(s.label);
-  return {roc_auc(p, y), accuracy(p, y), samples.size()};
+  const auto p = evaluate_model(model, meta, test, windows, seed, false, 0.0, y);
+  return {roc_auc(p, y), accuracy(p, y), p.size()};
 }
 
 CvReport run_cv(const std::vector<Configuration> &configs, const CvOptions &o) {

@@ -1,6 +1,7 @@
 // Cross-validation and nested random search: group-aware folds, cv files and statistics, resume,
 // hyperopt choices inside the search space. Tiny models on a synthetic two-class set.
 #include "cv.h"
+#include "model_file.h"
 
 #include "synthetic.h"
 
@@ -259,3 +260,31 @@ TEST(Hyperopt, TpeGridIsTheSearchSpace) {
 }
 
 }  // namespace
+
+// mlglass cv --model cnn: the paper's image baseline on the same folds as the D-MPNN (the folds
+// depend on the configurations and the seed only), tested on its held-out fold as a CNN
+TEST(Cv, TheCnnRunsOnTheSameFolds) {
+  at::set_num_threads(1);
+  const auto configs = dataset(true);
+  CvOptions o;
+  o.train = tiny();
+  o.out_dir = scratch("cv-dmpnn");
+  o.folds = 3;
+  o.test_windows = 2;
+  const auto dmpnn = run_cv(configs, o);
+  o.train.model_type = ModelType::cnn;
+  o.train.image.size = 40;
+  o.train.weight_decay = 0.01;
+  o.out_dir = scratch("cv-cnn");
+  const auto cnn = run_cv(configs, o);
+  ASSERT_EQ(cnn.folds.size(), 3u);
+  for (int f = 0; f < 3; ++f) {
+    EXPECT_EQ(cnn.folds[f].n_train, dmpnn.folds[f].n_train);
+    EXPECT_EQ(cnn.folds[f].n_test, dmpnn.folds[f].n_test);
+    EXPECT_GE(cnn.folds[f].auc, 0.0);
+    EXPECT_LE(cnn.folds[f].auc, 1.0);
+    torch::jit::Module m;
+    const auto meta = load_model_file(cnn.folds[f].model, m);
+    EXPECT_EQ(meta.architecture, ModelArchitecture::cnn);
+  }
+}
