@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Step 3 of the reproduction (REPRODUCTION.md), after datasets.sh: the classifiers.
+#   cv      D-MPNN and CNN, 3-fold cross-validation on each dataset (the same group-aware folds:
+#           runs are kept whole), the authors' default hyperparameters
+#   cross   the 6 x 6 cross-dataset AUC matrix: per model and dataset, train on the runs of seeds
+#           1..NTRAIN, evaluate on the other runs of every dataset (no configuration, and no run,
+#           is in both)
+#   window  window-size generalization: the D-MPNN of dataset 1 (trained on WINDOW) on windows
+#           of WINDOW_BIG of the test runs
+#   baseline  per-window mean potential energy as the only feature (baseline.py), on the test runs
+#   attention the attention D-MPNN on dataset 1 (train runs), its AUC and the three high-attention
+#           graph metrics with their Wilcoxon tests on the test runs (mlglass attention)
+#   bash examples/reproduction/classify.sh [cv] [cross] [window] [baseline] [attention] (default: all)
+# Scale (environment): WINDOW=12 (distance units: the paper's 0.2 of a 60-sigma box, ~173
+# particles), WINDOW_BIG=18, EPOCHS=30, NTRAIN=5 (of the 8 seeds), THREADS=1, MODELS="dmpnn cnn".
+# Output: OUT/classify/. Finished steps are not repeated (delete their directory to redo them).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+OUT=${OUT:-$ROOT/examples/reproduction/out}
+A="$OUT/analysis"
+C="$OUT/classify"
+WINDOW=${WINDOW:-12}
+WINDOW_BIG=${WINDOW_BIG:-18}
+EPOCHS=${EPOCHS:-30}
+NTRAIN=${NTRAIN:-5}
+THREADS=${THREADS:-1}
+MODELS=${MODELS:-dmpnn cnn}
+MLGLASS=${MLGLASS:-$ROOT/build/mlglass/mlglass}
+PY=${MLGLASS_PYTHON:-/usr/bin/python3}
+STEPS=${*:-cv cross window baseline attention}
+mkdir -p "$C"
+[ -f "$A/ds6.csv" ] || { echo "classify.sh: run datasets.sh first" >&2; exit 1; }
+common=(--window "$WINDOW" --window-units distance --epochs "$EPOCHS" --threads "$THREADS" --quiet)
+
+# train/test manifests by run: seeds 1..NTRAIN train, the others test
+split() {  # ds
+  awk -F, -v n="$NTRAIN" -v out="$C/$1" 'NR == 1 {print > out "-train.csv"; print > out "-test.csv"; next}
+    {s = $5; sub(/^seed-/, "", s); print > (out ((s + 0 <= n) ? "-train.csv" : "-test.csv"))}' "$A/$1.csv"
+  # the manifests' file paths are relative to their directory: analysis/ -> classify/
+  sed -i "2,\$s|^|../analysis/|" "$C/$1-train.csv" "$C/$1-test.csv"
+}
+auc_of() { grep -E '^AUC' | head -1 | awk '{print $2}'; }
+
+for step in $STEPS; do
+  case $step in
+  cv)
+    for m in $MODELS; do
+      for i in 1 2 3 4 5 6; do
+        dir="$C/cv-$m-ds$i"
+        [ -f "$dir/cv.json" ] && continue
+        echo "classify.sh: cv $m ds$i"
+        "$MLGLASS" cv --manifest "$A/ds$i.csv" --out "$dir" --folds 3 --model "$m" "${common[@]}" \
+          --overwrite > "$dir.log" 2>&1 || { echo "classify.sh: cv $m ds$i failed: $dir.log" >&2; exit 1; }
+        tail -4 "$dir.log" | head -2
+      done
+    done ;;
+  cross)
+    for i in 1 2 3 4 5 6; do split "ds$i"; done
+    for m in $MODELS; do
+      for i in 1 2 3 4 5 6; do
+        dir="$C/train-$m-ds$i"
+        if [ ! -f "$dir/best.pt" ]; then
+          echo "classify.sh: train $m on ds$i (seeds 1-$NTRAIN)"
+          "$MLGLASS" train --manifest "$C/ds$i-train.csv" --out "$dir" --model "$m" "${common[@]}" \
+            --overwrite --no-plot > "$dir.log" 2>&1 || { echo "classify.sh: train failed: $dir.log" >&2; exit 1; }
+        fi
+      done
+      : > "$C/cross-$m.csv"
+      for i in 1 2 3 4 5 6; do
+        row="ds$i"
+        for j in 1 2 3 4 5 6; do
+          row="$row,$("$MLGLASS" eval --model "$C/train-$m-ds$i/best.pt" --manifest "$C/ds$j-test.csv" \
+                      --windows 4 --threads "$THREADS" | auc_of)"
+        done
+        echo "$row" | tee -a "$C/cross-$m.csv"
+      done
+    done ;;
+  window)
+    for j in 1 6; do
+      for w in "$WINDOW" "$WINDOW_BIG"; do
+        echo "window: dmpnn trained on ds1 at $WINDOW, ds$j test runs at $w: AUC" \
+             "$("$MLGLASS" eval --model "$C/train-dmpnn-ds1/best.pt" --manifest "$C/ds$j-test.csv" \
+                --windows 4 --window "$w" --threads "$THREADS" | auc_of)"
+      done
+    done | tee "$C/window.txt" ;;
+  baseline)
+    "$PY" "$ROOT/examples/reproduction/baseline.py" "$C" "$WINDOW" "$NTRAIN" | tee "$C/baseline.txt" ;;
+  attention)
+    dir="$C/train-attention-ds1"
+    if [ ! -f "$dir/best.pt" ]; then
+      "$MLGLASS" train --manifest "$C/ds1-train.csv" --out "$dir" --attention "${common[@]}" \
+        --overwrite --no-plot > "$dir.log" 2>&1 || { echo "classify.sh: train failed: $dir.log" >&2; exit 1; }
+    fi
+    echo "attention: AUC on the ds1 test runs" \
+         "$("$MLGLASS" eval --model "$dir/best.pt" --manifest "$C/ds1-test.csv" --windows 4 | auc_of)" \
+      | tee "$C/attention.txt"
+    "$MLGLASS" attention --model "$dir/best.pt" --manifest "$C/ds1-test.csv" --out "$C/attention" \
+      --windows 4 | tee -a "$C/attention.txt" ;;
+  *) echo "classify.sh: unknown step $step (cv, cross, window, baseline, attention)" >&2; exit 2 ;;
+  esac
+done
