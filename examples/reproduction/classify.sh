@@ -33,7 +33,8 @@ mkdir -p "$C"
 common=(--window "$WINDOW" --window-units distance --epochs "$EPOCHS" --threads "$THREADS" --quiet)
 
 # train/test manifests by run: seeds 1..NTRAIN train, the others test
-split() {  # ds
+split() {  # ds (once: a second classify.sh may be reading them)
+  [ -f "$C/$1-test.csv" ] && return
   awk -F, -v n="$NTRAIN" -v out="$C/$1" 'NR == 1 {print > out "-train.csv"; print > out "-test.csv"; next}
     {s = $5; sub(/^seed-/, "", s); print > (out ((s + 0 <= n) ? "-train.csv" : "-test.csv"))}' "$A/$1.csv"
   # the manifests' file paths are relative to their directory: analysis/ -> classify/

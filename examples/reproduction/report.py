@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""The reproduction's numbers as Markdown (the tables of REPRODUCTION.md), from the outputs of
+cool.sh, datasets.sh and classify.sh under OUT (default examples/reproduction/out). Missing
+steps are reported as 'not run'.
+  report.py [OUT]
+"""
+import csv
+import glob
+import json
+import os
+import sys
+
+import numpy as np
+from scipy import stats
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "out")
+A, C = f"{OUT}/analysis", f"{OUT}/classify"
+
+
+def load(path):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return None
+
+
+def section(title):
+    print(f"\n### {title}\n")
+
+
+def runs():
+    section("Runs")
+    for rate in ("slow", "fast"):
+        done = sorted(glob.glob(f"{OUT}/{rate}/seed-*/done"))
+        secs = [float(open(d).read().split(",")[-1].split()[0]) for d in done]
+        print(f"- {rate}: {len(done)} runs, {sum(secs) / 3600:.2f} core-hours"
+              f" ({open(done[0]).read().split(':')[1].split(',')[0].strip() if done else ''})")
+
+
+def tg():
+    section("T_g and the E_IS match of dataset 6")
+    for rate in ("slow", "fast"):
+        j = load(f"{A}/tg-{rate}.json")
+        if j:
+            print(f"- T_g ({rate}): {j['tg']:.3f}, 95 % interval [{j['tg_lo']:.3f}, {j['tg_hi']:.3f}]"
+                  f"{'' if j['intersection_inside'] else ' (lines meet outside the data)'}")
+    m = load(f"{A}/eis_match.json")
+    if m:
+        print(f"- E_IS per particle at T = 0.05: slow glass {m['slow_glass_eis']:.4f} ± "
+              f"{m['slow_glass_eis_sem']:.4f}, fast glass {m['fast_glass_eis']:.4f} ± "
+              f"{m['fast_glass_eis_sem']:.4f} (mean ± s.e. over runs)")
+        print(f"- slow liquid with the fast glass' E_IS: T* = {m['t_star']:.3f}, 95 % interval "
+              f"[{m['t_star_ci95'][0]:.3f}, {m['t_star_ci95'][1]:.3f}]")
+
+
+def datasets():
+    section("Datasets")
+    print("| dataset | glass | liquid |\n|---|---:|---:|")
+    for i in range(1, 7):
+        p = f"{A}/ds{i}.csv"
+        if os.path.exists(p):
+            rows = list(csv.DictReader(open(p)))
+            g = [r for r in rows if r["label"] == "1"]
+            l = [r for r in rows if r["label"] == "0"]
+            tl = np.mean([float(r["temperature"]) for r in l])
+            print(f"| {i} | {len(g)} (T = 0.05, {'fast' if i == 6 else 'slow'}) | {len(l)} (T = {tl:.3f}, slow) |")
+
+
+def cv():
+    section("3-fold cross-validation (same folds for both models), held-out AUC mean ± std")
+    print("| dataset | D-MPNN AUC | CNN AUC | D-MPNN accuracy | CNN accuracy |\n|---|---:|---:|---:|---:|")
+    for i in range(1, 7):
+        cells = []
+        for key in ("auc", "accuracy"):
+            for m in ("dmpnn", "cnn"):
+                j = load(f"{C}/cv-{m}-ds{i}/cv.json")
+                cells.append(f"{j[key]['mean']:.3f} ± {j[key]['std']:.3f}" if j else "not run")
+        print(f"| {i} | " + " | ".join(cells) + " |")
+
+
+def cross():
+    for m in ("dmpnn", "cnn"):
+        p = f"{C}/cross-{m}.csv"
+        section(f"Cross-dataset AUC, {m} (row: trained on, column: tested on; test runs only)")
+        if not os.path.exists(p):
+            print("not run")
+            continue
+        print("| trained on | " + " | ".join(f"ds{j}" for j in range(1, 7)) + " | mean off-diagonal |")
+        print("|---|" + "---:|" * 7)
+        for row in csv.reader(open(p)):
+            vals = [float(v) for v in row[1:]]
+            i = int(row[0][2:]) - 1
+            off = np.mean([v for j, v in enumerate(vals) if j != i])
+            print(f"| {row[0]} | " + " | ".join(f"{v:.3f}" for v in vals) + f" | {off:.3f} |")
+
+
+def text(name, title):
+    section(title)
+    p = f"{C}/{name}"
+    print("```\n" + (open(p).read().strip() if os.path.exists(p) else "not run") + "\n```")
+
+
+def attention():
+    section("Attention D-MPNN on dataset 1 (test runs): high-attention graph metrics per window")
+    p = f"{C}/attention/windows.csv"
+    if not os.path.exists(p):
+        print("not run")
+        return
+    rows = list(csv.DictReader(open(p)))
+    print("| metric | glass mean | liquid mean | one-sided Mann-Whitney p (liquid > glass) |\n|---|---:|---:|---:|")
+    for m in ("components", "bb_links", "isolated_a"):
+        g = [float(r[m]) for r in rows if r["label"] == "1"]
+        l = [float(r[m]) for r in rows if r["label"] == "0"]
+        p_val = stats.mannwhitneyu(l, g, alternative="greater").pvalue
+        print(f"| {m} | {np.mean(g):.3f} | {np.mean(l):.3f} | {p_val:.2g} |")
+
+
+def metrics():
+    section("B-graph metrics: kink at the slow T_g (y = b0 + b1 T + b2 D + b3 T D) and glass/liquid tests")
+    j = load(f"{A}/metrics-ds1.json")
+    if not j:
+        print("not run")
+        return
+    print(f"T_g = {j['tg']:.3f}\n")
+    print("| rule | metric | b3 | s.e. | p (b3 > 0) | n frames |\n|---|---|---:|---:|---:|---:|")
+    for k in j["kink"]:
+        f = k["fit"]
+        print(f"| {k['rule']} | {k['metric']} | {f['beta'][3]:.3g} | {f['se'][3]:.2g} | {f['p_b3_greater']:.2g} | {f['n']} |")
+    print("\nOne-sided Wilcoxon signed-rank, liquid > glass, paired by run (p):\n")
+    print("| rule | metric | " + " | ".join(f"ds{i}" for i in range(1, 6)) + " |\n|---|---|" + "---:|" * 5)
+    tests = {}
+    for i in range(1, 6):
+        ji = load(f"{A}/metrics-ds{i}.json")
+        for w in (ji or {}).get("wilcoxon", []):
+            tests.setdefault((w["rule"], w["metric"]), {})[i] = w["test"]["p_greater"]
+    for (rule, metric), ps in tests.items():
+        print(f"| {rule} | {metric} | " + " | ".join(f"{ps.get(i, float('nan')):.3g}" for i in range(1, 6)) + " |")
+
+
+if __name__ == "__main__":
+    runs()
+    tg()
+    datasets()
+    cv()
+    cross()
+    text("window.txt", "Window-size generalization (D-MPNN trained on ds1 windows of 12 sigma)")
+    text("baseline.txt", "Control: per-window and whole-configuration potential energy alone (AUC, test runs)")
+    attention()
+    metrics()
