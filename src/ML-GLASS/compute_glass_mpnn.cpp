@@ -43,6 +43,20 @@ struct Contribution {
   double p, attention;
   int index, unused;
 };
+
+// LAMMPS' irregular exchange of fixed-size records: send[i] goes to rank proclist[i] (this rank
+// too); returns what this rank received, ordered by sending rank
+template <class Record>
+std::vector<Record> exchange(LAMMPS *lmp, std::vector<Record> &send, std::vector<int> &proclist)
+{
+  Irregular irregular(lmp);
+  const int nrecv = irregular.create_data(int(send.size()), proclist.data(), 1);
+  std::vector<Record> recv(nrecv);
+  irregular.exchange_data(reinterpret_cast<char *>(send.data()), sizeof(Record),
+                          reinterpret_cast<char *>(recv.data()));
+  irregular.destroy_data();
+  return recv;
+}
 }    // namespace
 
 /* ---------------------------------------------------------------------- */
@@ -262,13 +276,8 @@ void ComputeGlassMPNN::compute_peratom()
       send.push_back({w.window, w.p, attention_flag ? w.attention[v] : 0.0, held_index[k], 0});
       to_self += held_rank[k] == comm->me ? 1.0 : 0.0;
     }
-  Irregular irregular(lmp);
-  const int nrecv = irregular.create_data(int(send.size()), proclist.data(), 1);
-  std::vector<Contribution> recv(nrecv);
-  irregular.exchange_data(reinterpret_cast<char *>(send.data()), sizeof(Contribution),
-                          reinterpret_cast<char *>(recv.data()));
-  irregular.destroy_data();
-  bytes_received += (nrecv - to_self) * double(sizeof(Contribution));
+  std::vector<Contribution> recv = exchange(lmp, send, proclist);
+  bytes_received += (double(recv.size()) - to_self) * double(sizeof(Contribution));
 
   // ... summed per atom in window order, as on one rank
   std::sort(recv.begin(), recv.end(), [](const Contribution &a, const Contribution &b) {
@@ -373,12 +382,8 @@ void ComputeGlassMPNN::exchange_atoms(const mlglass::TileGrid &grid)
   }
   fail_collectively(failure);
 
-  Irregular irregular(lmp);
-  const int nrecv = irregular.create_data(int(send.size()), proclist.data(), 1);
-  std::vector<HeldAtom> recv(nrecv);
-  irregular.exchange_data(reinterpret_cast<char *>(send.data()), sizeof(HeldAtom),
-                          reinterpret_cast<char *>(recv.data()));
-  irregular.destroy_data();
+  std::vector<HeldAtom> recv = exchange(lmp, send, proclist);
+  const int nrecv = int(recv.size());
 
   std::sort(recv.begin(), recv.end(), [](const HeldAtom &a, const HeldAtom &b) {
     return a.tag < b.tag;

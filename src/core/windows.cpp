@@ -280,21 +280,17 @@ TileGrid::TileGrid(const PeriodicBox &box, double side, double stride)
   check_side(box, side, "tile_origins");
   if (!(stride > 0.0) || !std::isfinite(stride))
     throw std::invalid_argument("tile_origins: stride must be > 0, got " + number_text(stride));
-  double total = 1.0;
+  double count[3] = {1.0, 1.0, 1.0}, total = 1.0;
   for (int a = 0; a < box.dim; ++a) {
     const double q = box.length[a] / stride;
     const double r = std::nearbyint(q);
-    total *= std::max(1.0, std::fabs(q - r) <= 1e-9 * q ? r : std::ceil(q));
+    count[a] = std::max(1.0, std::fabs(q - r) <= 1e-9 * q ? r : std::ceil(q));
+    total *= count[a];
   }
   if (total > 1e7)
     throw std::invalid_argument("tile_origins: stride " + number_text(stride) + " gives " +
                                 number_text(total) + " windows (more than 1e7)");
-  for (int a = 0; a < box.dim; ++a) {
-    const double q = box.length[a] / stride;
-    const double r = std::nearbyint(q);
-    counts_[a] = std::max<std::int64_t>(
-        1, static_cast<std::int64_t>(std::fabs(q - r) <= 1e-9 * q ? r : std::ceil(q)));
-  }
+  for (int a = 0; a < 3; ++a) counts_[a] = static_cast<std::int64_t>(count[a]);
 }
 
 std::array<double, 3> TileGrid::origin(std::int64_t w) const {

@@ -58,6 +58,16 @@ std::string scratch(const std::string &name) {
   return p.string();
 }
 
+// 3 folds of tiny() models into scratch directory `name`, 2 test windows per configuration
+CvOptions tiny_cv(const std::string &name) {
+  CvOptions o;
+  o.train = tiny();
+  o.out_dir = scratch(name);
+  o.folds = 3;
+  o.test_windows = 2;
+  return o;
+}
+
 nlohmann::json read(const std::string &path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
@@ -122,11 +132,7 @@ TEST(Folds, FallsBackToStratifiedWithoutGroupsAndSplitsValidation) {
 TEST(Cv, TrainsEveryFoldWritesItsFilesAndResumeSkipsFinishedFolds) {
   at::set_num_threads(1);
   const auto configs = dataset(true);
-  CvOptions o;
-  o.train = tiny();
-  o.out_dir = scratch("cv");
-  o.folds = 3;
-  o.test_windows = 2;
+  CvOptions o = tiny_cv("cv");
   const auto r = run_cv(configs, o);
   EXPECT_TRUE(r.grouped);
   EXPECT_EQ(r.folds_trained, 3);
@@ -266,11 +272,7 @@ TEST(Hyperopt, TpeGridIsTheSearchSpace) {
 TEST(Cv, TheCnnRunsOnTheSameFolds) {
   at::set_num_threads(1);
   const auto configs = dataset(true);
-  CvOptions o;
-  o.train = tiny();
-  o.out_dir = scratch("cv-dmpnn");
-  o.folds = 3;
-  o.test_windows = 2;
+  CvOptions o = tiny_cv("cv-dmpnn");
   const auto dmpnn = run_cv(configs, o);
   o.train.model_type = ModelType::cnn;
   o.train.image.size = 40;
