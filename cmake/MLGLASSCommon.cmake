@@ -44,6 +44,7 @@ set(MLGLASS_STYLE_SOURCES
   compute_glass_mpnn.cpp
   fix_inherent.cpp
   lammps_min_system.cpp
+  pair_energy_shift.cpp
   md_snapshot.cpp
 )
 

@@ -25,8 +25,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 TEMPS = ["2.00", "1.00", "0.60", "0.44", "0.30", "0.05"]
 # label, pair_modify shift, fix inherent keywords; the first of each shift is the reference.
-# The shift changes energies, not forces: FIRE and the flow take the same path either way, so
-# with shift yes only CG (whose line searches compare energies) and the reference run.
+# All on the potential as shipped (pair_modify shift no). "cg" is fix inherent's default min cg,
+# whose line searches see the energy shifted to zero at the cutoff (same forces, same minima);
+# "cg shift no" is LAMMPS' own min_style cg on the unshifted energy, for the record.
 RUNS = [
     ("flow", "no", "min flow ftol 1e-5 maxiter 1000000 maxeval 10000000"),
     ("flow flowtol 1e-4", "no", "min flow ftol 1e-5 flowtol 1e-4 maxiter 2000000 maxeval 10000000"),
@@ -34,14 +35,13 @@ RUNS = [
     ("fire 1e-6", "no", "min fire ftol 1e-6"),
     ("fire 1e-4", "no", "min fire ftol 1e-4"),
     ("cg 1e-8", "no", "min cg ftol 1e-8"),
+    ("cg 1e-6", "no", "min cg ftol 1e-6"),
+    ("cg 1e-4", "no", "min cg ftol 1e-4"),
     ("cg backtrack 1e-8", "no", "min cg line backtrack ftol 1e-8"),
-    ("flow", "yes", "min flow ftol 1e-5 maxiter 1000000 maxeval 10000000"),
-    ("cg 1e-8", "yes", "min cg ftol 1e-8"),
-    ("cg 1e-6", "yes", "min cg ftol 1e-6"),
-    ("cg 1e-4", "yes", "min cg ftol 1e-4"),
+    ("cg shift no 1e-8", "no", "min cg shift no ftol 1e-8"),
 ]
 # the reference's own convergence (a tighter step tolerance) is checked at these temperatures
-CHECK_REFERENCE_AT = ("2.00", "0.44")
+CHECK_REFERENCE_AT = ("0.44",)
 
 
 def lammps(lmp, script, variables, log):
@@ -185,8 +185,9 @@ def report(args, rows):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
-        for shift, a in zip(("no", "yes"), ax):
+        shifts = sorted({r["shift"] for r in rows})
+        fig, ax = plt.subplots(1, len(shifts), figsize=(5 * len(shifts) + 1, 4), squeeze=False)
+        for shift, a in zip(shifts, ax[0]):
             for label, s, _ in RUNS:
                 if s != shift or label.startswith("flow"):
                     continue
@@ -196,7 +197,7 @@ def report(args, rows):
             a.axhline(0.0, color="k", lw=0.5)
             a.set_xlabel("T of the configuration")
             a.set_ylabel("E_IS - E_IS(flow) per particle")
-            a.set_title(f"pair_modify shift {shift}")
+            a.set_title(f"N = {args.natoms}, seed {args.seed}, pair_modify shift {shift}")
             a.legend(fontsize=7)
         fig.tight_layout()
         fig.savefig(os.path.join(args.out, "minimizers.png"), dpi=120)

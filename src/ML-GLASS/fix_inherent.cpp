@@ -10,6 +10,7 @@
 
 #include "lammps_min_system.h"
 #include "md_snapshot.h"
+#include "pair_energy_shift.h"
 #include "mlglass_lammps_compat.h"
 
 #include "angle.h"
@@ -45,7 +46,7 @@ const int HOME_COLS = 2;    // hidden per-atom columns after the visible ones: h
 /* ---------------------------------------------------------------------- */
 
 FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
-    Fix(lmp, narg, arg), minstyle(FIRE), linesearch(mlglass::LineSearch::quadratic),
+    Fix(lmp, narg, arg), minstyle(FIRE), linesearch(mlglass::LineSearch::quadratic), shift(1),
     flowtol(mlglass::FlowParams().flowtol), work{nullptr, nullptr, nullptr, nullptr}, nwork(0),
     peratom_energy(0), ncols(3), nvalues(5), peratom(nullptr), append(0), fp(nullptr), quenching(0),
     xlast_call(-1)
@@ -61,6 +62,7 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
 
   std::string fire_keyword;    // the first FIRE-only keyword given, for the checks below
   std::string flow_keyword;    // flowtol, if given
+  std::string cg_keyword;      // line or shift, if given
   for (int iarg = 4; iarg < narg; iarg += 2) {
     const std::string key = arg[iarg];
     static const std::set<std::string> fire_only = {
@@ -143,7 +145,11 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
     } else if (key == "flowtol") {
       flowtol = real();
       flow_keyword = key;
+    } else if (key == "shift") {
+      shift = yes_no(key, value);
+      cg_keyword = key;
     } else if (key == "line") {
+      cg_keyword = key;
       const std::string v = value;
       if (v == "quadratic")
         linesearch = mlglass::LineSearch::quadratic;
@@ -160,7 +166,7 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
     else
       error->all(FLERR,
                  "Fix inherent: unknown keyword '{}' (expected min, etol, ftol, maxiter, maxeval, "
-                 "dmax, norm, line, flowtol, delaystep, dtgrow, dtshrink, alpha0, alphashrink, "
+                 "dmax, norm, line, shift, flowtol, delaystep, dtgrow, dtshrink, alpha0, alphashrink, "
                  "tmax, tmin, "
                  "integrator, halfstepback, initialdelay, vdfmax, file, append, energy)",
                  key);
@@ -169,6 +175,9 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
   if (minstyle != FIRE && !fire_keyword.empty())
     error->all(FLERR, "Fix inherent: keyword '{}' applies to min fire only, not to min {}",
                fire_keyword, minname);
+  if (minstyle != CG && !cg_keyword.empty())
+    error->all(FLERR, "Fix inherent: keyword '{}' applies to min cg only, not to min {}",
+               cg_keyword, minname);
   if (minstyle != FLOW && !flow_keyword.empty())
     error->all(FLERR, "Fix inherent: keyword 'flowtol' applies to min flow only, not to min {}",
                minname);
@@ -266,11 +275,17 @@ void FixInherent::init()
     error->all(FLERR,
                "Fix inherent cannot be used with fixes adding minimizer degrees of freedom "
                "(fix box/relax)");
+  if (minstyle == CG && shift && !PairEnergyShift::unsupported(lmp).empty())
+    error->all(FLERR,
+               "Fix inherent: min cg shift yes cannot shift the energy: {}; use pair_modify "
+               "shift yes (or pair_modify pair ... shift yes) and shift no in the fix",
+               PairEnergyShift::unsupported(lmp));
   if (utils::strmatch(update->integrate_style, "^respa"))
     error->all(FLERR, "Fix inherent does not support run_style respa");
   if (mlglass_compat::kokkos_on(lmp) && !mlglass_compat::kokkos_sync_available())
     error->all(FLERR,
-               "Fix inherent under -k on needs Atom::sync_modify(), which this LAMMPS ({}) "
+               "Fix inherent under -k on needs Atom::sync_modify() or the AtomKokkos::sync() "
+               "and modified() of liblammps, which this LAMMPS ({}) "
                "lacks: run without -k on (see doc/build.rst)",
                LAMMPS_VERSION_NUMBER);
 }
@@ -352,10 +367,16 @@ void FixInherent::quench()
   LammpsMinSystem system(lmp, groupbit, [this](int k) {
     return work[k];
   });
-  const double e0 = system.setup();
-  const mlglass::MinResult result = minimize(system, e0, dt);
+  mlglass::MinResult result;
+  bool shifted = false;
+  {
+    PairEnergyShift line_search_energy(lmp, minstyle == CG && shift);
+    shifted = line_search_energy.active();
+    const double e0 = system.setup();
+    result = minimize(system, e0, dt);
+  }
   system.check_no_atoms_lost(snapshot.ntimestep());
-  const double total_energy = minimum(system);
+  const double total_energy = minimum(system, shifted);
 
   // ---- 3. restore: home ranks and order, ghosts and lists as built by the MD, then the state ----
   snapshot.restore(lmp, peratom, ncols, exact ? &xlast : nullptr);
@@ -422,13 +443,18 @@ int FixInherent::work_vectors() const
 /* ----------------------------------------------------------------------
    The per-atom columns at the minimum the quench reached: unwrapped-into-the-box positions and,
    with `energy yes`, per-atom energies from one more evaluation there (same positions, same
-   totals). Returns the total energy of the minimum.
+   totals); also after a quench on the shifted energy (min cg shift yes), to report the energy of
+   the unshifted potential. Returns the total energy of the minimum.
 ------------------------------------------------------------------------- */
 
-double FixInherent::minimum(LammpsMinSystem &system)
+double FixInherent::minimum(LammpsMinSystem &system, bool reevaluate)
 {
   double total_energy = system.last_total_energy;
   const int nlocal = atom->nlocal;
+  if (reevaluate && !peratom_energy) {
+    system.forces();
+    total_energy = system.last_total_energy;
+  }
   if (peratom_energy) {
     system.eflag = ENERGY_GLOBAL | ENERGY_ATOM;
     system.forces();

@@ -64,6 +64,7 @@ class FixInherent : public Fix {
   int minstyle;
   mlglass::FireParams params;    // the tolerances of either minimiser, and FIRE's settings
   mlglass::LineSearch linesearch;
+  int shift;    // min cg: line searches on the energy shifted to zero at the cutoff
   double flowtol;
   double *work[4];    // per-atom work vectors of CG (x0, g, h) and the flow (x0, k1..k3)
   int nwork;          // work vectors carried with migrating atoms (while CG or the flow runs)
@@ -89,7 +90,7 @@ class FixInherent : public Fix {
 
   void quench();
   mlglass::MinResult minimize(class LammpsMinSystem &system, double e0, double dt);
-  double minimum(class LammpsMinSystem &system);
+  double minimum(class LammpsMinSystem &system, bool reevaluate);
   void write_line(double temperature);
 };
 

@@ -74,9 +74,11 @@ struct Minimizer {
   std::vector<std::string> lammps;
 };
 const Minimizer kFire{"fire", "", {"min_style fire"}};
-const Minimizer kCg{"cg", " min cg", {"min_style cg"}};
-const Minimizer kCgBacktrack{"cg_backtrack", " min cg line backtrack",
+const Minimizer kCg{"cg", " min cg shift no", {"min_style cg"}};
+const Minimizer kCgBacktrack{"cg_backtrack", " min cg line backtrack shift no",
                             {"min_style cg", "min_modify line backtrack"}};
+// the default of min cg: line searches on the energy shifted to zero at the cutoff
+const Minimizer kCgShift{"cg_shift", " min cg", {"pair_modify shift yes", "min_style cg"}};
 
 class Trajectory : public FixInherentTest,
                    public ::testing::WithParamInterface<std::tuple<System, Minimizer>> {};
@@ -116,7 +118,7 @@ std::string param_name(const ::testing::TestParamInfo<std::tuple<System, Minimiz
 
 INSTANTIATE_TEST_SUITE_P(Lammps, Trajectory,
                          ::testing::Combine(::testing::Values(System::ka2d, System::lj3d),
-                                            ::testing::Values(kFire, kCg)),
+                                            ::testing::Values(kFire, kCg, kCgShift)),
                          param_name);
 
 // ---- equivalence with `minimize` -------------------------------------------------------------
@@ -169,6 +171,57 @@ INSTANTIATE_TEST_SUITE_P(Lammps, Equivalence,
                          ::testing::Combine(::testing::Values(System::ka2d, System::lj3d),
                                             ::testing::Values(kFire, kCg, kCgBacktrack)),
                          param_name);
+
+// min cg shift yes: the quench is `minimize` with `pair_modify shift yes` (same iterations,
+// evaluations, stop, positions), and E_IS is the energy of the unshifted potential there.
+class ShiftedCg : public FixInherentTest, public ::testing::WithParamInterface<System> {};
+
+TEST_P(ShiftedCg, QuenchesTheShiftedEnergyAndReportsTheUnshiftedOne) {
+  const System system = GetParam();
+  commands(system_commands(system));
+  commands({"fix is all inherent 100 ftol 1e-8 min cg energy yes", "run 100 post no"});
+  const auto v = fix_vector("is");
+  const auto is = gather_peratom("f_is", 4);
+  // the pair style is unshifted again: the MD state's energy is that without the fix
+  const double pe_after = *static_cast<double *>(lammps_extract_compute(lmp, "thermo_pe", 0, 0));
+  close();
+  open();
+  commands(system_commands(system));
+  command("run 100 post no");
+  const double pe_md = *static_cast<double *>(lammps_extract_compute(lmp, "thermo_pe", 0, 0));
+  commands({"pair_modify shift yes", "min_style cg", "minimize 0.0 1e-8 100000 1000000"});
+  LAMMPS_NS::Min *min = lmp->update->minimize;
+  const double niter = min->niter, neval = min->neval, stop = min->stop_condition;
+  const double eshifted = min->efinal;
+  commands({"pair_modify shift no", "run 0 post no"});
+  const double eunshifted = *static_cast<double *>(lammps_extract_compute(lmp, "thermo_pe", 0, 0));
+  EXPECT_EQ(pe_after, pe_md);
+  EXPECT_EQ(v[2], niter);
+  EXPECT_EQ(v[3], neval);
+  EXPECT_EQ(v[5], stop);
+  EXPECT_EQ(v[5], 3.0);  // force tolerance: converged
+  EXPECT_NEAR(v[1], eunshifted, 1e-9 * std::fabs(eunshifted));
+  EXPECT_LT(v[1], eshifted * (lmp->output->thermo->normflag ? natoms() : 1) - 1.0);
+  double sum = 0.0;  // per-atom energies of the unshifted potential too
+  for (long i = 0; i < natoms(); ++i) sum += is[4 * i + 3];
+  EXPECT_NEAR(sum, v[1], 1e-9 * std::fabs(v[1]));
+}
+
+INSTANTIATE_TEST_SUITE_P(Lammps, ShiftedCg, ::testing::Values(System::ka2d, System::lj3d),
+                         [](const ::testing::TestParamInfo<System> &info) {
+                           return std::string(info.param == System::lj3d ? "lj3d" : "ka2d");
+                         });
+
+TEST_F(FixInherentTest, ShiftNeedsOneShiftSettingForThePairStyle) {
+  commands(system_commands(System::lj3d));
+  commands({"pair_style hybrid lj/cut 2.5", "pair_coeff 1 1 lj/cut 1.0 1.0 2.5",
+            "fix is all inherent 10 min cg"});
+  EXPECT_LAMMPS_ERROR("run 0 post no",
+                      "min cg shift yes cannot shift the energy: pair style hybrid keeps one "
+                      "shift setting per sub-style");
+  commands({"unfix is", "fix is all inherent 10 min cg shift no", "run 0 post no"});
+  EXPECT_EQ(fix_vector("is")[7], 1.0);
+}
 
 // ---- rank-count independence -------------------------------------------------------------------
 
@@ -400,6 +453,11 @@ TEST_F(FixInherentTest, BadArgumentsGiveClearErrors) {
                       "line 'forcezero' unknown (quadratic, backtrack)");
   EXPECT_LAMMPS_ERROR("fix is all inherent 10 dtgrow 1.2 min cg",
                       "keyword 'dtgrow' applies to min fire only, not to min cg");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 shift yes",
+                      "keyword 'shift' applies to min cg only, not to min fire");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 min flow line backtrack",
+                      "keyword 'line' applies to min cg only, not to min flow");
+  EXPECT_LAMMPS_ERROR("fix is all inherent 10 min cg shift maybe", "shift expects yes or no");
   EXPECT_LAMMPS_ERROR("fix is all inherent 10 file /nonexistent/dir/is.dat",
                       "cannot open file '/nonexistent/dir/is.dat'");
 }
