@@ -5,18 +5,25 @@
 # that runs LAMMPS (ctest label `lammps`) once more against LAMMPS 4Jul2026 (tools/setup-lammps.sh
 # newest; build/mlglass-newest builds only the plugin and the LAMMPS tests).
 #
-# Environment: MLGLASS_TREES="debian newest" (the default) or one of them; MLGLASS_TEST_SANITIZE=0
-# leaves out the sanitizer run of the core tests (tools/sanitize.sh); MLGLASS_NEWEST_SRC and
-# MLGLASS_NEWEST_BUILD override where the newest LAMMPS source and build go (defaults
-# third_party/newest, build/lammps-newest); JOBS (default: nproc).
+# The KOKKOS tests (ctest label `kokkos`: the plain styles under -k on -sf kk) run once more against
+# LAMMPS 4Feb2025 with KOKKOS and Kokkos 4.6 (tools/setup-lammps.sh kokkos, build/mlglass-kokkos)
+# when MLGLASS_KOKKOS_SOURCE names a Kokkos release source archive or MLGLASS_KOKKOS_DIR an
+# installed Kokkos >= 4.5 (.ci/run sets the first); otherwise that phase says so and is skipped.
+#
+# Environment: MLGLASS_TREES="debian newest kokkos" (the default) or some of them;
+# MLGLASS_TEST_SANITIZE=0 leaves out the sanitizer run of the core tests (tools/sanitize.sh);
+# MLGLASS_{NEWEST,KOKKOS}_{SRC,BUILD} override where those LAMMPS sources and builds go (defaults
+# third_party/{newest,kokkos}, build/lammps-{newest,kokkos}); JOBS (default: nproc).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 JOBS=${JOBS:-$(nproc)}
 export JOBS
-TREES=${MLGLASS_TREES:-debian newest}
+TREES=${MLGLASS_TREES:-debian newest kokkos}
 NEWEST_SRC=${MLGLASS_NEWEST_SRC:-$ROOT/third_party/newest}
 NEWEST_BUILD=${MLGLASS_NEWEST_BUILD:-$ROOT/build/lammps-newest}
+KOKKOS_SRC=${MLGLASS_KOKKOS_SRC:-$ROOT/third_party/kokkos}
+KOKKOS_BUILD=${MLGLASS_KOKKOS_BUILD:-$ROOT/build/lammps-kokkos}
 start=$(date +%s)
 summary=()
 phase() {    # phase NAME COMMAND...: run, time, remember
@@ -52,6 +59,28 @@ if [[ " $TREES " == *" newest "* ]]; then
   fi
   phase "LAMMPS tests against LAMMPS 4Jul2026" \
     ctest --test-dir build/mlglass-newest --output-on-failure -j "$JOBS" -L lammps
+fi
+
+if [[ " $TREES " == *" kokkos "* ]]; then
+  t0=$(date +%s)
+  status=0
+  bash tools/setup-lammps.sh kokkos "$KOKKOS_SRC" "$KOKKOS_BUILD" || status=$?
+  if [ "$status" = 3 ]; then
+    summary+=("LAMMPS 4Feb2025 with KOKKOS: skipped (no Kokkos >= 4.5: see the message above)")
+  elif [ "$status" != 0 ]; then
+    exit "$status"
+  else
+    summary+=("LAMMPS 4Feb2025 with KOKKOS (Kokkos, fetch, build): $(( $(date +%s) - t0 )) s")
+    cli=()
+    [ -x build/mlglass/mlglass ] && cli=(-DMLGLASS_CLI="$ROOT/build/mlglass/mlglass")
+    phase "ML-GLASS plugin + KOKKOS tests against 4Feb2025" bash -c '
+      cmake -S . -B build/mlglass-kokkos -G Ninja -DCMAKE_BUILD_TYPE=Release -DMLGLASS_BUILD_BENCH=OFF \
+        -DLAMMPS_SOURCE_DIR="$1/lammps-20250204" -DLAMMPS_BINARY_DIR="$2" "${@:3}" > /dev/null
+      cmake --build build/mlglass-kokkos -j "$JOBS" --target mlglassplugin mlglass_lammps_tests' \
+      _ "$KOKKOS_SRC" "$KOKKOS_BUILD" "${cli[@]}"
+    phase "KOKKOS tests against LAMMPS 4Feb2025" \
+      ctest --test-dir build/mlglass-kokkos --output-on-failure -j "$JOBS" -L kokkos
+  fi
 fi
 
 printf 'test.sh: %s\n' "${summary[@]}"

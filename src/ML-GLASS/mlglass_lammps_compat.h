@@ -17,6 +17,8 @@
 
 #include <dlfcn.h>
 
+#include <cstdint>
+
 #include <string>
 #include <utility>
 
@@ -141,19 +143,60 @@ namespace mlglass_compat {
   // 3469), so it cannot include atom_kokkos.h. What it can use is what LAMMPS' own plain styles use
   // under -k on: the virtual Atom::sync_modify(space, read mask, modify mask), which AtomKokkos
   // implements as atomKK->sync(space, read); atomKK->modified(space, modify) and plain Atom as a
-  // no-op. LAMMPS 29Sep2021 has it; trees that dropped it cannot be driven from a plugin under
-  // -k on, which kokkos_sync_available() tells.
+  // no-op. LAMMPS 29Sep2021 has it. Later releases dropped it (plain styles are synced by
+  // ModifyKokkos around their calls); there the two AtomKokkos member functions are looked up in
+  // the running process by their Itanium-ABI names, as Kokkos::device_id() below, and called with
+  // the atom as `this` (AtomKokkos derives from Atom alone). Their mask is unsigned int up to
+  // LAMMPS 4Feb2025 and uint64_t after; both names are tried.
 
   using datamask_t = decltype(Fix::datamask_read);
 
   namespace detail {
+    // AtomKokkos::sync() and AtomKokkos::modified() of a LAMMPS without Atom::sync_modify()
+    struct AtomKokkosCalls {
+      void *sync = nullptr, *modified = nullptr;
+      bool wide = false;    // uint64_t masks
+    };
+    inline const AtomKokkosCalls &atom_kokkos_calls()
+    {
+      static const AtomKokkosCalls calls = [] {
+        AtomKokkosCalls c;
+        for (const char *mask : {"j", "m"}) {    // unsigned int, unsigned long (uint64_t)
+          const std::string prefix = "_ZN9LAMMPS_NS10AtomKokkos";
+          const std::string args = std::string("ENS_14ExecutionSpaceE") + mask;
+          c.sync = dlsym(RTLD_DEFAULT, (prefix + "4sync" + args).c_str());
+          c.modified = dlsym(RTLD_DEFAULT, (prefix + "8modified" + args).c_str());
+          c.wide = mask[0] == 'm';
+          if (c.sync && c.modified) return c;
+        }
+        return AtomKokkosCalls{};
+      }();
+      return calls;
+    }
+    inline void atom_kokkos_call(void *fn, bool wide, Atom *atom, ExecutionSpace space,
+                                 datamask_t mask)
+    {
+      if (wide)
+        reinterpret_cast<void (*)(Atom *, ExecutionSpace, std::uint64_t)>(fn)(atom, space, mask);
+      else
+        reinterpret_cast<void (*)(Atom *, ExecutionSpace, unsigned int)>(fn)(
+            atom, space, (unsigned int) mask);
+    }
+
     template <class A>
     auto sync_modify(A *atom, ExecutionSpace space, datamask_t read, datamask_t modify, int)
         -> decltype(atom->sync_modify(space, (unsigned int) read, (unsigned int) modify))
     {
       return atom->sync_modify(space, (unsigned int) read, (unsigned int) modify);
     }
-    template <class A> void sync_modify(A *, ExecutionSpace, datamask_t, datamask_t, long) {}
+    template <class A>
+    void sync_modify(A *atom, ExecutionSpace space, datamask_t read, datamask_t modify, long)
+    {
+      const AtomKokkosCalls &c = atom_kokkos_calls();
+      if (!c.sync) return;
+      atom_kokkos_call(c.sync, c.wide, atom, space, read);
+      atom_kokkos_call(c.modified, c.wide, atom, space, modify);
+    }
 
     template <class A>
     constexpr auto has_sync_modify(int)
@@ -167,9 +210,10 @@ namespace mlglass_compat {
     }
   }    // namespace detail
 
-  constexpr bool kokkos_sync_available()
+  // true if plain styles can sync host and device under -k on (in a LAMMPS with KOKKOS)
+  inline bool kokkos_sync_available()
   {
-    return detail::has_sync_modify<Atom>(0);
+    return detail::has_sync_modify<Atom>(0) || detail::atom_kokkos_calls().sync != nullptr;
   }
 
   // true if this LAMMPS runs with -k on
