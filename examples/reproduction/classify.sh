@@ -7,10 +7,14 @@
 #           is in both)
 #   window  window-size generalization: the D-MPNN of dataset 1 (trained on WINDOW) on windows
 #           of WINDOW_BIG of the test runs
-#   baseline  per-window mean potential energy as the only feature (baseline.py), on the test runs
+#   quench  the inherent structure (fix inherent, min cg) of every configuration of the six
+#           datasets, with per-atom energies (in.quench_frames), into OUT/quenched/<run>/is.dump
+#   baseline  per-window mean potential energy as the only feature (baseline.py), on the test runs;
+#           also per-window mean inherent-structure energy when the quench step ran
 #   attention the attention D-MPNN on dataset 1 (train runs), its AUC and the three high-attention
 #           graph metrics with their Wilcoxon tests on the test runs (mlglass attention)
-#   bash examples/reproduction/classify.sh [cv] [cross] [window] [baseline] [attention] (default: all)
+#   bash examples/reproduction/classify.sh [cv] [cross] [window] [quench] [baseline] [attention]
+#   (default: all)
 # Scale (environment): WINDOW=12 (distance units: the paper's 0.2 of a 60-sigma box, ~173
 # particles), WINDOW_BIG=18, EPOCHS=30, NTRAIN=5 (of the 8 seeds), THREADS=1, MODELS="dmpnn cnn".
 # Output: OUT/classify/. Finished steps are not repeated (delete their directory to redo them).
@@ -27,7 +31,9 @@ THREADS=${THREADS:-1}
 MODELS=${MODELS:-dmpnn cnn}
 MLGLASS=${MLGLASS:-$ROOT/build/mlglass/mlglass}
 PY=${MLGLASS_PYTHON:-/usr/bin/python3}
-STEPS=${*:-cv cross window baseline attention}
+STEPS=${*:-cv cross window quench baseline attention}
+LMP=${LMP:-$ROOT/build/lammps/lmp}
+PLUGIN=${PLUGIN:-$ROOT/build/mlglass/mlglassplugin.so}
 mkdir -p "$C"
 [ -f "$A/ds6.csv" ] || { echo "classify.sh: run datasets.sh first" >&2; exit 1; }
 common=(--window "$WINDOW" --window-units distance --epochs "$EPOCHS" --threads "$THREADS" --quiet)
@@ -84,6 +90,29 @@ for step in $STEPS; do
                 --windows 4 --window "$w" --threads "$THREADS" | auc_of)"
       done
     done | tee "$C/window.txt" ;;
+  quench)
+    for i in 1 2 3 4 5 6; do split "ds$i"; done
+    Q="$OUT/quenched"
+    mkdir -p "$Q"
+    # the distinct (dump, timestep) pairs of all manifests, one steps file per run
+    tail -q -n +2 "$C"/ds?-train.csv "$C"/ds?-test.csv | cut -d, -f1,2 | sort -u |
+      while IFS=, read -r file step; do
+        run=$(realpath --relative-to="$OUT" "$(dirname "$C/$file")" | tr / -)
+        mkdir -p "$Q/$run.tmp"
+        echo "$(realpath "$C/$file")" > "$Q/$run.tmp/dump"
+        echo "$step" >> "$Q/$run.tmp/steps.txt"
+      done
+    for tmp in "$Q"/*.tmp; do
+      run=$(basename "$tmp" .tmp)
+      if [ -f "$Q/$run/is.dump" ]; then rm -rf "$tmp"; continue; fi
+      sort -n -u "$tmp/steps.txt" -o "$tmp/steps.txt"
+      echo "classify.sh: quench $(wc -l < "$tmp/steps.txt") frames of $run"
+      "$LMP" -in "$ROOT/examples/reproduction/in.quench_frames" -var plugin "$PLUGIN" \
+        -var mlglass "$ROOT" -var dump "$(cat "$tmp/dump")" -var steps "$tmp/steps.txt" \
+        -var out "$tmp/is.dump" -log "$tmp/log.lammps" -screen none ||
+        { echo "classify.sh: quench of $run failed: $tmp/log.lammps" >&2; exit 1; }
+      rm -rf "$Q/$run" && mv "$tmp" "$Q/$run"    # complete runs only
+    done ;;
   baseline)
     "$PY" "$ROOT/examples/reproduction/baseline.py" "$C" "$WINDOW" "$NTRAIN" | tee "$C/baseline.txt" ;;
   attention)
@@ -97,6 +126,6 @@ for step in $STEPS; do
       | tee "$C/attention.txt"
     "$MLGLASS" attention --model "$dir/best.pt" --manifest "$C/ds1-test.csv" --out "$C/attention" \
       --windows 4 | tee -a "$C/attention.txt" ;;
-  *) echo "classify.sh: unknown step $step (cv, cross, window, baseline, attention)" >&2; exit 2 ;;
+  *) echo "classify.sh: unknown step $step (cv, cross, window, quench, baseline, attention)" >&2; exit 2 ;;
   esac
 done

@@ -179,8 +179,11 @@ class ShiftedCg : public FixInherentTest, public ::testing::WithParamInterface<S
 TEST_P(ShiftedCg, QuenchesTheShiftedEnergyAndReportsTheUnshiftedOne) {
   const System system = GetParam();
   commands(system_commands(system));
-  commands({"fix is all inherent 100 ftol 1e-8 min cg energy yes", "run 100 post no"});
+  // with and without per-atom energies: two ways to the energy of the unshifted potential
+  commands({"fix is all inherent 100 ftol 1e-8 min cg energy yes",
+            "fix is2 all inherent 100 ftol 1e-8 min cg", "run 100 post no"});
   const auto v = fix_vector("is");
+  EXPECT_EQ(fix_vector("is2")[1], v[1]);
   const auto is = gather_peratom("f_is", 4);
   // the pair style is unshifted again: the MD state's energy is that without the fix
   const double pe_after = *static_cast<double *>(lammps_extract_compute(lmp, "thermo_pe", 0, 0));
