@@ -32,7 +32,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FLAVOR=debian
 case "${1:-}" in
   debian | newest | kokkos) FLAVOR=$1; shift ;;
-  -h | --help) sed -n '2,29p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  -h | --help) sed -n '2,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
 esac
 case "$FLAVOR" in
   debian) SRC_PARENT=${1:-$ROOT/third_party}; BUILD_DIR=${2:-$ROOT/build/lammps} ;;

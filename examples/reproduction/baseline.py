@@ -19,8 +19,8 @@ import numpy as np
 
 
 def frames(dump, wanted, column="c_pea"):
-    """{timestep: (L, xy, energy)} of the wanted timesteps of a LAMMPS text dump (id type xs ys
-    and the per-atom energy `column`)."""
+    """{timestep: (L, xy, energy)} of the wanted timesteps of a LAMMPS text dump (id type, xs ys or
+    x y, and the per-atom energy `column`); square box from lo to hi in x and y."""
     out = {}
     with open(dump) as f:
         while wanted - out.keys():
@@ -42,8 +42,13 @@ def frames(dump, wanted, column="c_pea"):
                     f.readline()
                 continue
             data = np.array([f.readline().split() for _ in range(n)], dtype=float)
-            ix, iy, ip = cols.index("xs"), cols.index("ys"), cols.index(column)
-            out[step] = (hi - lo, data[:, [ix, iy]] * (hi - lo), data[:, ip])
+            L = hi - lo
+            ip = cols.index(column)
+            if "xs" in cols:
+                xy = data[:, [cols.index("xs"), cols.index("ys")]] * L
+            else:
+                xy = (data[:, [cols.index("x"), cols.index("y")]] - lo) % L
+            out[step] = (L, xy, data[:, ip])
     return out
 
 

@@ -9,11 +9,12 @@
 #           of WINDOW_BIG of the test runs
 #   quench  the inherent structure (fix inherent, min cg) of every configuration of the six
 #           datasets, with per-atom energies (in.quench_frames), into OUT/quenched/<run>/is.dump
+#   isds6   D-MPNN and CNN 3-fold cross-validation on dataset 6 made of the quenched configurations
 #   baseline  per-window mean potential energy as the only feature (baseline.py), on the test runs;
 #           also per-window mean inherent-structure energy when the quench step ran
 #   attention the attention D-MPNN on dataset 1 (train runs), its AUC and the three high-attention
 #           graph metrics with their Wilcoxon tests on the test runs (mlglass attention)
-#   bash examples/reproduction/classify.sh [cv] [cross] [window] [quench] [baseline] [attention]
+#   bash examples/reproduction/classify.sh [cv] [cross] [window] [quench] [isds6] [baseline] [attention]
 #   (default: all)
 # Scale (environment): WINDOW=12 (distance units: the paper's 0.2 of a 60-sigma box, ~173
 # particles), WINDOW_BIG=18, EPOCHS=30, NTRAIN=5 (of the 8 seeds), THREADS=1, MODELS="dmpnn cnn".
@@ -31,7 +32,7 @@ THREADS=${THREADS:-1}
 MODELS=${MODELS:-dmpnn cnn}
 MLGLASS=${MLGLASS:-$ROOT/build/mlglass/mlglass}
 PY=${MLGLASS_PYTHON:-/usr/bin/python3}
-STEPS=${*:-cv cross window quench baseline attention}
+STEPS=${*:-cv cross window quench isds6 baseline attention}
 LMP=${LMP:-$ROOT/build/lammps/lmp}
 PLUGIN=${PLUGIN:-$ROOT/build/mlglass/mlglassplugin.so}
 mkdir -p "$C"
@@ -111,7 +112,24 @@ for step in $STEPS; do
         -var mlglass "$ROOT" -var dump "$(cat "$tmp/dump")" -var steps "$tmp/steps.txt" \
         -var out "$tmp/is.dump" -log "$tmp/log.lammps" -screen none ||
         { echo "classify.sh: quench of $run failed: $tmp/log.lammps" >&2; exit 1; }
+      sed -i 's/^ITEM: ATOMS id type f_is\[1\] f_is\[2\] f_is\[4\]$/ITEM: ATOMS id type x y f_is[4]/' "$tmp/is.dump"
       rm -rf "$Q/$run" && mv "$tmp" "$Q/$run"    # complete runs only
+    done ;;
+  isds6)
+    # dataset 6 on inherent structures: the same configurations, labels and runs, quenched (the
+    # quench step), so that neither class carries its temperature in its vibrations
+    [ -d "$OUT/quenched" ] || { echo "classify.sh: run the quench step first" >&2; exit 1; }
+    awk -F, -v OFS=, 'NR == 1 {print; next} {
+        run = $1; sub(/\/traj\.dump$/, "", run)    # ../slow/seed-3 -> ../quenched/slow-seed-3/is.dump
+        n = split(run, p, "/"); $1 = "../quenched/" p[n - 1] "-" p[n] "/is.dump"; print }' \
+      "$A/ds6.csv" > "$C/ds6-is.csv"
+    for m in $MODELS; do
+      dir="$C/cv-$m-ds6-is"
+      [ -f "$dir/cv.json" ] && continue
+      echo "classify.sh: cv $m ds6 on inherent structures"
+      "$MLGLASS" cv --manifest "$C/ds6-is.csv" --out "$dir" --folds 3 --model "$m" "${common[@]}" \
+        --overwrite > "$dir.log" 2>&1 || { echo "classify.sh: cv $m ds6-is failed: $dir.log" >&2; exit 1; }
+      tail -4 "$dir.log" | head -2
     done ;;
   baseline)
     "$PY" "$ROOT/examples/reproduction/baseline.py" "$C" "$WINDOW" "$NTRAIN" | tee "$C/baseline.txt" ;;
@@ -126,6 +144,6 @@ for step in $STEPS; do
       | tee "$C/attention.txt"
     "$MLGLASS" attention --model "$dir/best.pt" --manifest "$C/ds1-test.csv" --out "$C/attention" \
       --windows 4 | tee -a "$C/attention.txt" ;;
-  *) echo "classify.sh: unknown step $step (cv, cross, window, quench, baseline, attention)" >&2; exit 2 ;;
+  *) echo "classify.sh: unknown step $step (cv, cross, window, quench, isds6, baseline, attention)" >&2; exit 2 ;;
   esac
 done
