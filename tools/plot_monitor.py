@@ -9,8 +9,9 @@ found by name (v_Tramp, f_is, c_bg[1..3], c_cls; c_cls[5] optional). TG_JSON is 
 `mlglass tg --json` wrote for the same file (or "-" for no T_g). Six panels in a 2x3 grid: E_IS per
 particle with the two fitted lines and T_g, components, B-B links, isolated A, the mean P(glass)
 over the windows, and the fraction of windows with P(glass) > 0.5 (left empty without c_cls[5]),
-T_g marked on each. The PNG is written under a
-temporary name and renamed: complete or absent.
+T_g marked on each. Several runs may follow each other in MONITOR_DAT (files concatenated, each
+with its header): each is drawn as its own line. The PNG is written under a temporary name and
+renamed: complete or absent.
 """
 import json
 import sys
@@ -40,8 +41,10 @@ def read_monitor(path):
     if not header:
         fail(f"{path}: no '# TimeStep ...' header line (not a fix ave/time file)")
     names = header[-1][1:].split()
-    rows = []
+    rows, runs, run = [], [], 0
     for n, line in enumerate(lines, 1):
+        if line.startswith("# TimeStep") and rows:
+            run += 1    # the header of the next concatenated run
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split()
@@ -49,6 +52,7 @@ def read_monitor(path):
             fail(f"{path}:{n}: {len(fields)} columns, the header names {len(names)}")
         try:
             rows.append([float(v) for v in fields])
+            runs.append(run)
         except ValueError:
             fail(f"{path}:{n}: non-numeric value")
     if not rows:
@@ -57,7 +61,9 @@ def read_monitor(path):
     for need in ["v_Tramp"] + [c for c, _ in COLUMNS if c not in OPTIONAL]:
         if need not in names:
             fail(f"{path}: no column '{need}' in the header ({' '.join(names)})")
-    return {name: data[:, i] for i, name in enumerate(names)}
+    cols = {name: data[:, i] for i, name in enumerate(names)}
+    cols["run"] = np.array(runs)
+    return cols
 
 
 def main(argv):
@@ -78,7 +84,9 @@ def main(argv):
         if name not in cols:
             ax.set_axis_off()
             continue
-        ax.plot(temp, cols[name], "o-", ms=3, label=label)
+        for r in np.unique(cols["run"]):
+            sel = cols["run"] == r
+            ax.plot(temp[sel], cols[name][sel], "o-", ms=3, lw=0.8, label=label if r == 0 else None)
         ax.set_xlabel("T (ramp)")
         ax.set_ylabel(label)
         if tg is not None and tg.get("tg") is not None:
