@@ -76,6 +76,12 @@ def cv():
                 j = load(f"{C}/cv-{m}-ds{i}/cv.json")
                 cells.append(f"{j[key]['mean']:.3f} ± {j[key]['std']:.3f}" if j else "not run")
         print(f"| {i} | " + " | ".join(cells) + " |")
+    cells = []    # dataset 6 on inherent structures (classify.sh isds6)
+    for key in ("auc", "accuracy"):
+        for m in ("dmpnn", "cnn"):
+            j = load(f"{C}/cv-{m}-ds6-is/cv.json")
+            cells.append(f"{j[key]['mean']:.3f} ± {j[key]['std']:.3f}" if j else "not run")
+    print("| 6, inherent structures | " + " | ".join(cells) + " |")
 
 
 def cross():
@@ -144,6 +150,7 @@ if __name__ == "__main__":
     cv()
     cross()
     text("window.txt", "Window-size generalization (D-MPNN trained on ds1 windows of 12 sigma)")
-    text("baseline.txt", "Control: per-window and whole-configuration potential energy alone (AUC, test runs)")
+    text("baseline.txt", "Control: per-window and whole-configuration energy alone, potential (pe) and "
+         "inherent-structure (eis) (AUC, test runs)")
     attention()
     metrics()
