@@ -10,8 +10,8 @@
 
 #include "lammps_min_system.h"
 #include "md_snapshot.h"
-#include "pair_energy_shift.h"
 #include "mlglass_lammps_compat.h"
+#include "pair_energy_shift.h"
 
 #include "angle.h"
 #include "atom.h"
@@ -164,12 +164,13 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
     else if (key == "energy")
       peratom_energy = yes_no(key, value);
     else
-      error->all(FLERR,
-                 "Fix inherent: unknown keyword '{}' (expected min, etol, ftol, maxiter, maxeval, "
-                 "dmax, norm, line, shift, flowtol, delaystep, dtgrow, dtshrink, alpha0, alphashrink, "
-                 "tmax, tmin, "
-                 "integrator, halfstepback, initialdelay, vdfmax, file, append, energy)",
-                 key);
+      error->all(
+          FLERR,
+          "Fix inherent: unknown keyword '{}' (expected min, etol, ftol, maxiter, maxeval, "
+          "dmax, norm, line, shift, flowtol, delaystep, dtgrow, dtshrink, alpha0, alphashrink, "
+          "tmax, tmin, "
+          "integrator, halfstepback, initialdelay, vdfmax, file, append, energy)",
+          key);
   }
   const char *minname = minstyle == FIRE ? "fire" : (minstyle == CG ? "cg" : "flow");
   if (minstyle != FIRE && !fire_keyword.empty())

@@ -179,8 +179,8 @@ namespace mlglass_compat {
       if (wide)
         reinterpret_cast<void (*)(Atom *, ExecutionSpace, std::uint64_t)>(fn)(atom, space, mask);
       else
-        reinterpret_cast<void (*)(Atom *, ExecutionSpace, unsigned int)>(fn)(
-            atom, space, (unsigned int) mask);
+        reinterpret_cast<void (*)(Atom *, ExecutionSpace, unsigned int)>(fn)(atom, space,
+                                                                             (unsigned int) mask);
     }
 
     template <class A>
