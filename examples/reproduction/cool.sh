@@ -11,6 +11,8 @@
 #   NSEEDS=8           independent runs per rate               [as many as 10,000 frames need]
 #   HOLD=100000        steps held at T = 0.05 after each ramp (glass frames)
 #   DUMP_EVERY=1000    steps between dumped configurations
+#   MIN=fire           fix inherent's minimizer (fire: the recorded runs of REPRODUCTION.md; cg is
+#                      10x cheaper with the same E_IS(T) and T_g, doc/fix_inherent.rst)
 #   NSAMPLE_SLOW=100, NSAMPLE_FAST=10   E_IS samples (fix inherent quenches) along each ramp
 #   MPIRUN="mpirun -np 16"              run each LAMMPS on several ranks (a cluster node)
 # The paper's scale is NATOMS=4320 SLOW_RAMP=20000000 FAST_RAMP=200000 DUMP_EVERY=100000.
@@ -27,6 +29,7 @@ FAST_RAMP=${FAST_RAMP:-20000}
 NSEEDS=${NSEEDS:-8}
 HOLD=${HOLD:-100000}
 DUMP_EVERY=${DUMP_EVERY:-1000}
+MIN=${MIN:-fire}
 NSAMPLE_SLOW=${NSAMPLE_SLOW:-100}
 NSAMPLE_FAST=${NSAMPLE_FAST:-10}
 LMP=${LMP:-$ROOT/build/lammps/lmp}
@@ -42,7 +45,7 @@ run() {  # rate ramp nsample seed
   ${MPIRUN:-} "$LMP" -in "$ROOT/examples/cooling/in.cooling" -screen none -log "$dir/log.lammps" \
     -var mlglass "$ROOT" -var plugin "$PLUGIN" -var out "$dir" -var natoms "$NATOMS" \
     -var seed "$4" -var ramp "$2" -var nsample "$3" -var ndump $(( $2 / DUMP_EVERY )) \
-    -var hold "$HOLD" -var dumppe yes
+    -var hold "$HOLD" -var dumppe yes -var min "$MIN"
   echo "$1 seed $4: N $NATOMS ramp $2 hold $HOLD, $(( $(date +%s) - t0 )) s" | tee "$dir/done"
 }
 
