@@ -299,17 +299,20 @@ TEST_F(FixInherentTest, FlowReachesAMinimum) {
 
 // ---- restart -----------------------------------------------------------------------------------
 
-TEST_F(FixInherentTest, RestartContinuesScheduleAndValues) {
+class Restart : public FixInherentTest, public ::testing::WithParamInterface<Minimizer> {};
+
+TEST_P(Restart, ContinuesScheduleAndValues) {
+  const Minimizer minimizer = GetParam();
+  const std::string fix = "fix is all inherent 50" + minimizer.fix_keywords;
   const std::string file = scratch_file("inherent.restart");
   commands(system_commands(System::ka2d_small));
-  commands({"fix is all inherent 50", "run 100 post no", "write_restart " + file,
-            "run 100 post no"});
+  commands({fix, "run 100 post no", "write_restart " + file, "run 100 post no"});
   const auto straight = fix_vector("is");
   close();
   open();
   commands({"read_restart " + file, "include " MLGLASS_SOURCE_DIR "/potentials/KA2D.lj",
             "fix md all nvt temp 1.0 1.0 0.5", "fix 2d all enforce2d",
-            "fix mom all momentum 1 linear 1 1 0", "timestep 0.005", "fix is all inherent 50"});
+            "fix mom all momentum 1 linear 1 1 0", "timestep 0.005", fix});
   const auto restored = fix_vector("is");
   EXPECT_EQ(restored[6], 100.0);  // last quench step survives the restart
   EXPECT_EQ(restored[7], 3.0);    // quenches at 0, 50, 100
@@ -323,6 +326,11 @@ TEST_F(FixInherentTest, RestartContinuesScheduleAndValues) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   if (rank == 0) std::remove(file.c_str());
 }
+
+INSTANTIATE_TEST_SUITE_P(Lammps, Restart, ::testing::Values(kFire, kCgShift),
+                         [](const ::testing::TestParamInfo<Minimizer> &info) {
+                           return info.param.name;
+                         });
 
 // ---- outputs -----------------------------------------------------------------------------------
 
