@@ -13,12 +13,12 @@ bash tools/build.sh
 # Debian's python3 has python3-matplotlib; a python3 earlier on PATH (a virtualenv) may not
 PYTHON=${MLGLASS_PYTHON:-/usr/bin/python3}
 OUT=examples/monitor/out
-SEEDS=${MLGLASS_EXAMPLE_SEEDS:-7 8}
+read -ra SEEDS <<< "${MLGLASS_EXAMPLE_SEEDS:-7 8}"
 mkdir -p "$OUT"
 rm -f "$OUT/monitor.dat" "$OUT/tg.json" "$OUT/eis_vs_T.png" "$OUT/monitor.png"
 start=$(date +%s)
 pids=()
-for seed in $SEEDS; do
+for seed in "${SEEDS[@]}"; do
   mkdir -p "$OUT/seed-$seed"
   OMP_NUM_THREADS=1 build/lammps/lmp -in examples/monitor/in.monitor -var mlglass "$ROOT" \
     -var plugin build/mlglass/mlglassplugin.so -var seed "$seed" -var out "$OUT/seed-$seed" \
@@ -26,10 +26,8 @@ for seed in $SEEDS; do
   pids+=($!)
 done
 failed=()
-i=0
-for seed in $SEEDS; do
-  wait "${pids[$i]}" || failed+=("$seed")
-  i=$((i + 1))
+for i in "${!SEEDS[@]}"; do
+  wait "${pids[$i]}" || failed+=("${SEEDS[$i]}")
 done
 if [ ${#failed[@]} -gt 0 ]; then
   for seed in "${failed[@]}"; do
@@ -40,11 +38,11 @@ if [ ${#failed[@]} -gt 0 ]; then
 fi
 # all runs in one file (each with its header); T_g from the supercooled-liquid and glass regimes
 # (T <= 1.2) against the ramp temperature
-for seed in $SEEDS; do cat "$OUT/seed-$seed/monitor.dat"; done > "$OUT/monitor.dat.tmp"
+for seed in "${SEEDS[@]}"; do cat "$OUT/seed-$seed/monitor.dat"; done > "$OUT/monitor.dat.tmp"
 mv "$OUT/monitor.dat.tmp" "$OUT/monitor.dat"
 build/mlglass/mlglass tg "$OUT/monitor.dat" --temp-col 2 --energy-col 3 --tmax 1.2 \
   --json "$OUT/tg.json" --plot "$OUT/eis_vs_T.png"
 "$PYTHON" tools/plot_monitor.py "$OUT/monitor.dat" "$OUT/tg.json" "$OUT/monitor.png"
 echo "run-example.sh: done in $(( $(date +%s) - start )) s: $OUT/monitor.png (E_IS with T_g, graph" \
-     "metrics and P(glass) against T; runs of seeds $SEEDS), $OUT/monitor.dat, $OUT/tg.json," \
+     "metrics and P(glass) against T; runs of seeds ${SEEDS[*]}), $OUT/monitor.dat, $OUT/tg.json," \
      "$OUT/seed-*/ (each run: is.dat, traj.dump, log.lammps)"

@@ -32,6 +32,23 @@ phase() {    # phase NAME COMMAND...: run, time, remember
   summary+=("$1: $(( $(date +%s) - t0 )) s")
 }
 
+# tests_against RELEASE SOURCE_TREE LAMMPS_BUILD BUILD LABEL: the plugin and the in-process LAMMPS
+# tests built in BUILD against another LAMMPS tree, then the tests of ctest label LABEL
+tests_against() {
+  local cli=()
+  [ -x build/mlglass/mlglass ] && cli=(-DMLGLASS_CLI="$ROOT/build/mlglass/mlglass")
+  phase "ML-GLASS plugin + LAMMPS tests against $1" bash -c '
+    cmake -S . -B "$3" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMLGLASS_BUILD_BENCH=OFF \
+      -DLAMMPS_SOURCE_DIR="$1" -DLAMMPS_BINARY_DIR="$2" "${@:4}" > /dev/null
+    cmake --build "$3" -j "$JOBS" --target mlglassplugin mlglass_lammps_tests' \
+    _ "$2" "$3" "$4" "${cli[@]}"
+  if [ ${#cli[@]} -eq 0 ]; then
+    # without the debian build's mlglass program the example tests need this build's
+    phase "mlglass program for the examples" cmake --build "$4" -j "$JOBS" --target mlglass
+  fi
+  phase "tests labelled $5 against LAMMPS $1" ctest --test-dir "$4" --output-on-failure -j "$JOBS" -L "$5"
+}
+
 if [[ " $TREES " == *" debian "* ]]; then
   phase "build (deps, LAMMPS 29Sep2021, ML-GLASS)" bash tools/build.sh
   phase "tests against LAMMPS 29Sep2021" ctest --test-dir build/mlglass --output-on-failure -j "$JOBS"
@@ -46,19 +63,7 @@ fi
 
 if [[ " $TREES " == *" newest "* ]]; then
   phase "LAMMPS 4Jul2026 (fetch, build)" bash tools/setup-lammps.sh newest "$NEWEST_SRC" "$NEWEST_BUILD"
-  cli=()
-  [ -x build/mlglass/mlglass ] && cli=(-DMLGLASS_CLI="$ROOT/build/mlglass/mlglass")
-  phase "ML-GLASS plugin + LAMMPS tests against 4Jul2026" bash -c '
-    cmake -S . -B build/mlglass-newest -G Ninja -DCMAKE_BUILD_TYPE=Release -DMLGLASS_BUILD_BENCH=OFF \
-      -DLAMMPS_SOURCE_DIR="$1/lammps-20260704" -DLAMMPS_BINARY_DIR="$2" "${@:3}" > /dev/null
-    cmake --build build/mlglass-newest -j "$JOBS" --target mlglassplugin mlglass_lammps_tests' \
-    _ "$NEWEST_SRC" "$NEWEST_BUILD" "${cli[@]}"
-  if [ ${#cli[@]} -eq 0 ]; then
-    # without the debian build's mlglass program the example tests need this build's
-    phase "mlglass program for the examples" cmake --build build/mlglass-newest -j "$JOBS" --target mlglass
-  fi
-  phase "LAMMPS tests against LAMMPS 4Jul2026" \
-    ctest --test-dir build/mlglass-newest --output-on-failure -j "$JOBS" -L lammps
+  tests_against 4Jul2026 "$NEWEST_SRC/lammps-20260704" "$NEWEST_BUILD" build/mlglass-newest lammps
 fi
 
 if [[ " $TREES " == *" kokkos "* ]]; then
@@ -71,15 +76,7 @@ if [[ " $TREES " == *" kokkos "* ]]; then
     exit "$status"
   else
     summary+=("LAMMPS 4Feb2025 with KOKKOS (Kokkos, fetch, build): $(( $(date +%s) - t0 )) s")
-    cli=()
-    [ -x build/mlglass/mlglass ] && cli=(-DMLGLASS_CLI="$ROOT/build/mlglass/mlglass")
-    phase "ML-GLASS plugin + KOKKOS tests against 4Feb2025" bash -c '
-      cmake -S . -B build/mlglass-kokkos -G Ninja -DCMAKE_BUILD_TYPE=Release -DMLGLASS_BUILD_BENCH=OFF \
-        -DLAMMPS_SOURCE_DIR="$1/lammps-20250204" -DLAMMPS_BINARY_DIR="$2" "${@:3}" > /dev/null
-      cmake --build build/mlglass-kokkos -j "$JOBS" --target mlglassplugin mlglass_lammps_tests' \
-      _ "$KOKKOS_SRC" "$KOKKOS_BUILD" "${cli[@]}"
-    phase "KOKKOS tests against LAMMPS 4Feb2025" \
-      ctest --test-dir build/mlglass-kokkos --output-on-failure -j "$JOBS" -L kokkos
+    tests_against 4Feb2025 "$KOKKOS_SRC/lammps-20250204" "$KOKKOS_BUILD" build/mlglass-kokkos kokkos
   fi
 fi
 

@@ -13,7 +13,6 @@ force evaluations per quench. Then all seeds pooled. Finished seeds are not reru
 """
 import argparse
 import json
-import math
 import os
 import random
 import subprocess
@@ -21,6 +20,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from mlglass_plot import pyplot, save_png  # noqa: E402  (tools/: the plot scripts' shared helpers)
 MINIMIZERS = ("fire", "cg")
 # |E_cg - E_fire| per particle below which the two count as one minimum: FIRE at ftol 1e-4 is
 # converged to a few 1e-6 per particle (bench/README.md), CG to 1e-10
@@ -52,8 +53,8 @@ def fit_tg(mlglass, rows, path):
 
 
 def interval(fit):
-    lo, hi = fit["tg_ci95"] if "tg_ci95" in fit else (fit["tg_lo"], fit["tg_hi"])
-    return lo, hi
+    """the bootstrap 95 % interval of an `mlglass tg --json` fit"""
+    return fit["tg_lo"], fit["tg_hi"]
 
 
 def mean_ci(values, rng, n=2000):
@@ -130,28 +131,23 @@ def main():
                   f"{sum(abs(d) < SAME for d in sel)}/{len(sel)} |")
     ratio = (sum(x[2] for x in pooled["cg"]) / sum(x[2] for x in pooled["fire"]))
     print(f"\nCG / FIRE force evaluations over all quenches: {ratio:.3f}")
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(1, 2, figsize=(11, 4))
-        for m, mk in zip(MINIMIZERS, ("o", "x")):
-            ax[0].plot([x[0] for x in pooled[m]], [x[1] for x in pooled[m]], mk, ms=4,
-                       label=f"{m}: T_g {fits[m]['tg']:.3f} [{interval(fits[m])[0]:.3f}, "
-                             f"{interval(fits[m])[1]:.3f}]")
-            ax[0].axvline(fits[m]["tg"], ls="--" if m == "fire" else ":", color="k", lw=0.8)
-        ax[0].set_xlabel("T (ramp)")
-        ax[0].set_ylabel("E_IS per particle")
-        ax[0].legend(fontsize=8)
-        ax[0].set_title(f"{len(runs)} runs, N = 4320, ramp {args.ramp}")
-        ax[1].plot([t for t, _ in pairs], [d for _, d in pairs], "o", ms=3)
-        ax[1].axhline(0.0, color="k", lw=0.5)
-        ax[1].set_xlabel("T (ramp)")
-        ax[1].set_ylabel("E_IS(cg) - E_IS(fire) per particle")
-        fig.tight_layout()
-        fig.savefig(os.path.join(args.out, "curves.png"), dpi=120)
-    except ImportError:
-        print("matplotlib missing: no PNG", file=sys.stderr)
+    plt = pyplot("curves.py")
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    for m, mk in zip(MINIMIZERS, ("o", "x")):
+        ax[0].plot([x[0] for x in pooled[m]], [x[1] for x in pooled[m]], mk, ms=4,
+                   label=f"{m}: T_g {fits[m]['tg']:.3f} [{interval(fits[m])[0]:.3f}, "
+                         f"{interval(fits[m])[1]:.3f}]")
+        ax[0].axvline(fits[m]["tg"], ls="--" if m == "fire" else ":", color="k", lw=0.8)
+    ax[0].set_xlabel("T (ramp)")
+    ax[0].set_ylabel("E_IS per particle")
+    ax[0].legend(fontsize=8)
+    ax[0].set_title(f"{len(runs)} runs, N = 4320, ramp {args.ramp}")
+    ax[1].plot([t for t, _ in pairs], [d for _, d in pairs], "o", ms=3)
+    ax[1].axhline(0.0, color="k", lw=0.5)
+    ax[1].set_xlabel("T (ramp)")
+    ax[1].set_ylabel("E_IS(cg) - E_IS(fire) per particle")
+    fig.tight_layout()
+    save_png(fig, os.path.join(args.out, "curves.png"), "curves.py")
 
 
 if __name__ == "__main__":

@@ -48,19 +48,24 @@ split() {  # ds (once: a second classify.sh may be reading them)
   sed -i "2,\$s|^|../analysis/|" "$C/$1-train.csv" "$C/$1-test.csv"
 }
 auc_of() { grep -E '^AUC' | head -1 | awk '{print $2}'; }
+# cv MODEL MANIFEST NAME: 3-fold cross-validation into $C/cv-MODEL-NAME (once)
+cv() {
+  local dir="$C/cv-$1-$3"
+  [ -f "$dir/cv.json" ] && return
+  echo "classify.sh: cv $1 $3"
+  "$MLGLASS" cv --manifest "$2" --out "$dir" --folds 3 --model "$1" "${common[@]}" \
+    --overwrite > "$dir.log" 2>&1 || { echo "classify.sh: cv $1 $3 failed: $dir.log" >&2; exit 1; }
+  tail -4 "$dir.log" | head -2
+}
+# the folder of a run's quenched configurations (quench step): OUT/quenched/<the run's directory
+# relative to OUT, / as ->, e.g. OUT/quenched/slow-seed-3 for OUT/slow/seed-3/traj.dump
+quenched_dir() { echo "$OUT/quenched/$(realpath --relative-to="$OUT" "$(dirname "$1")" | tr / -)"; }
 
 for step in $STEPS; do
   case $step in
   cv)
     for m in $MODELS; do
-      for i in 1 2 3 4 5 6; do
-        dir="$C/cv-$m-ds$i"
-        [ -f "$dir/cv.json" ] && continue
-        echo "classify.sh: cv $m ds$i"
-        "$MLGLASS" cv --manifest "$A/ds$i.csv" --out "$dir" --folds 3 --model "$m" "${common[@]}" \
-          --overwrite > "$dir.log" 2>&1 || { echo "classify.sh: cv $m ds$i failed: $dir.log" >&2; exit 1; }
-        tail -4 "$dir.log" | head -2
-      done
+      for i in 1 2 3 4 5 6; do cv "$m" "$A/ds$i.csv" "ds$i"; done
     done ;;
   cross)
     for i in 1 2 3 4 5 6; do split "ds$i"; done
@@ -98,10 +103,10 @@ for step in $STEPS; do
     # the distinct (dump, timestep) pairs of all manifests, one steps file per run
     tail -q -n +2 "$C"/ds?-train.csv "$C"/ds?-test.csv | cut -d, -f1,2 | sort -u |
       while IFS=, read -r file step; do
-        run=$(realpath --relative-to="$OUT" "$(dirname "$C/$file")" | tr / -)
-        mkdir -p "$Q/$run.tmp"
-        echo "$(realpath "$C/$file")" > "$Q/$run.tmp/dump"
-        echo "$step" >> "$Q/$run.tmp/steps.txt"
+        tmp=$(quenched_dir "$C/$file").tmp
+        mkdir -p "$tmp"
+        realpath "$C/$file" > "$tmp/dump"
+        echo "$step" >> "$tmp/steps.txt"
       done
     for tmp in "$Q"/*.tmp; do
       run=$(basename "$tmp" .tmp)
@@ -119,18 +124,13 @@ for step in $STEPS; do
     # dataset 6 on inherent structures: the same configurations, labels and runs, quenched (the
     # quench step), so that neither class carries its temperature in its vibrations
     [ -d "$OUT/quenched" ] || { echo "classify.sh: run the quench step first" >&2; exit 1; }
-    awk -F, -v OFS=, 'NR == 1 {print; next} {
-        run = $1; sub(/\/traj\.dump$/, "", run)    # ../slow/seed-3 -> ../quenched/slow-seed-3/is.dump
-        n = split(run, p, "/"); $1 = "../quenched/" p[n - 1] "-" p[n] "/is.dump"; print }' \
-      "$A/ds6.csv" > "$C/ds6-is.csv"
-    for m in $MODELS; do
-      dir="$C/cv-$m-ds6-is"
-      [ -f "$dir/cv.json" ] && continue
-      echo "classify.sh: cv $m ds6 on inherent structures"
-      "$MLGLASS" cv --manifest "$C/ds6-is.csv" --out "$dir" --folds 3 --model "$m" "${common[@]}" \
-        --overwrite > "$dir.log" 2>&1 || { echo "classify.sh: cv $m ds6-is failed: $dir.log" >&2; exit 1; }
-      tail -4 "$dir.log" | head -2
-    done ;;
+    {
+      head -1 "$A/ds6.csv"
+      tail -n +2 "$A/ds6.csv" | while IFS=, read -r file rest; do
+        echo "$(quenched_dir "$A/$file")/is.dump,$rest"
+      done
+    } > "$C/ds6-is.csv"
+    for m in $MODELS; do cv "$m" "$C/ds6-is.csv" ds6-is; done ;;
   baseline)
     "$PY" "$ROOT/examples/reproduction/baseline.py" "$C" "$WINDOW" "$NTRAIN" | tee "$C/baseline.txt" ;;
   attention)

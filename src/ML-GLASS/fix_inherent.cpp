@@ -276,11 +276,12 @@ void FixInherent::init()
     error->all(FLERR,
                "Fix inherent cannot be used with fixes adding minimizer degrees of freedom "
                "(fix box/relax)");
-  if (minstyle == CG && shift && !PairEnergyShift::unsupported(lmp).empty())
+  const std::string unshiftable = PairEnergyShift::unsupported(lmp);
+  if (minstyle == CG && shift && !unshiftable.empty())
     error->all(FLERR,
                "Fix inherent: min cg shift yes cannot shift the energy: {}; use pair_modify "
                "shift yes (or pair_modify pair ... shift yes) and shift no in the fix",
-               PairEnergyShift::unsupported(lmp));
+               unshiftable);
   if (utils::strmatch(update->integrate_style, "^respa"))
     error->all(FLERR, "Fix inherent does not support run_style respa");
   if (mlglass_compat::kokkos_on(lmp) && !mlglass_compat::kokkos_sync_available())
@@ -450,16 +451,13 @@ int FixInherent::work_vectors() const
 
 double FixInherent::minimum(LammpsMinSystem &system, bool reevaluate)
 {
-  double total_energy = system.last_total_energy;
   const int nlocal = atom->nlocal;
-  if (reevaluate && !peratom_energy) {
+  if (reevaluate || peratom_energy) {
+    if (peratom_energy) system.eflag = ENERGY_GLOBAL | ENERGY_ATOM;
     system.forces();
-    total_energy = system.last_total_energy;
   }
+  const double total_energy = system.last_total_energy;
   if (peratom_energy) {
-    system.eflag = ENERGY_GLOBAL | ENERGY_ATOM;
-    system.forces();
-    total_energy = system.last_total_energy;
     const int nall = nlocal + atom->nghost;
     eatom_sum.assign(nall, 0.0);
     auto add = [&](const double *e, int n) {
