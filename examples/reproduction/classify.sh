@@ -14,10 +14,15 @@
 #           also per-window mean inherent-structure energy when the quench step ran
 #   attention the attention D-MPNN on dataset 1 (train runs), its AUC and the three high-attention
 #           graph metrics with their Wilcoxon tests on the test runs (mlglass attention)
-#   bash examples/reproduction/classify.sh [cv] [cross] [window] [quench] [isds6] [baseline] [attention]
-#   (default: all)
+#   hyperopt  the D-MPNN's nested 3-fold cross-validation with TPE (the paper's model selection:
+#           TRIALS configurations of TRIAL_EPOCHS epochs per outer fold), on HYPEROPT_DATASETS
+#   bash examples/reproduction/classify.sh [cv] [cross] [window] [quench] [isds6] [baseline]
+#        [attention] [hyperopt]   (default: all)
 # Scale (environment): WINDOW=12 (distance units: the paper's 0.2 of a 60-sigma box, ~173
-# particles), WINDOW_BIG=18, EPOCHS=30, NTRAIN=5 (of the 8 seeds), THREADS=1, MODELS="dmpnn cnn".
+# particles), WINDOW_BIG=18, EPOCHS=30, NTRAIN=5 (of the 8 seeds), THREADS=1, MODELS="dmpnn cnn",
+# TRIALS=15, TRIAL_EPOCHS=10, HYPEROPT_DATASETS="6 4 5 1 2 3" (the hard ones first),
+# HYPEROPT_WINDOWS="0.2 0.6 0.1" (min, max, step as fractions of this 30-sigma box: the paper's
+# 0.1-0.3 of its 60-sigma box, the same 6-18 sigma), HIDDEN_MAX=600 (the paper's 2400: compute).
 # Output: OUT/classify/. Finished steps are not repeated (delete their directory to redo them).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -32,7 +37,12 @@ THREADS=${THREADS:-1}
 MODELS=${MODELS:-dmpnn cnn}
 MLGLASS=${MLGLASS:-$ROOT/build/mlglass/mlglass}
 PY=${MLGLASS_PYTHON:-/usr/bin/python3}
-STEPS=${*:-cv cross window quench isds6 baseline attention}
+TRIALS=${TRIALS:-15}
+TRIAL_EPOCHS=${TRIAL_EPOCHS:-10}
+HYPEROPT_DATASETS=${HYPEROPT_DATASETS:-6 4 5 1 2 3}
+read -r WMIN WMAX WSTEP <<< "${HYPEROPT_WINDOWS:-0.2 0.6 0.1}"
+HIDDEN_MAX=${HIDDEN_MAX:-600}
+STEPS=${*:-cv cross window quench isds6 baseline attention hyperopt}
 LMP=${LMP:-$ROOT/build/lammps/lmp}
 PLUGIN=${PLUGIN:-$ROOT/build/mlglass/mlglassplugin.so}
 mkdir -p "$C"
@@ -144,6 +154,21 @@ for step in $STEPS; do
       | tee "$C/attention.txt"
     "$MLGLASS" attention --model "$dir/best.pt" --manifest "$C/ds1-test.csv" --out "$C/attention" \
       --windows 4 | tee -a "$C/attention.txt" ;;
-  *) echo "classify.sh: unknown step $step (cv, cross, window, quench, isds6, baseline, attention)" >&2; exit 2 ;;
+  hyperopt)
+    for i in $HYPEROPT_DATASETS; do
+      dir="$C/hyperopt-dmpnn-ds$i"
+      [ -f "$dir/hyperopt.json" ] && continue
+      echo "classify.sh: hyperopt dmpnn ds$i ($TRIALS trials x $TRIAL_EPOCHS epochs per outer fold)"
+      mkdir -p "$dir"
+      resume=(--overwrite)
+      [ -d "$dir/outer-0" ] && resume=(--resume)    # an interrupted search continues
+      "$MLGLASS" hyperopt --manifest "$A/ds$i.csv" --out "$dir" --outer-folds 3 --trials "$TRIALS" \
+        --epochs "$TRIAL_EPOCHS" --search tpe --window-min "$WMIN" --window-max "$WMAX" \
+        --window-step "$WSTEP" --hidden-max "$HIDDEN_MAX" \
+        --threads "$THREADS" --quiet "${resume[@]}" >> "$dir.log" 2>&1 ||
+        { echo "classify.sh: hyperopt ds$i failed: $dir.log" >&2; exit 1; }
+      tail -4 "$dir.log" | head -2
+    done ;;
+  *) echo "classify.sh: unknown step $step (cv, cross, window, quench, isds6, baseline, attention, hyperopt)" >&2; exit 2 ;;
   esac
 done

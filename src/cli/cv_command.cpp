@@ -145,6 +145,14 @@ CLI::App *add_hyperopt_command(CLI::App &app, HyperoptArgs &a) {
       ->check(CLI::Range(1, 100000));
   c->add_option("--hidden-max", a.hidden_max, "shrink the hidden range to at most H (quick runs)")
       ->check(CLI::Range(1, 100000));
+  c->add_option("--window-min", a.space.window_min,
+                "smallest window searched, a fraction of the box edge [0.1]")
+      ->check(CLI::Range(0.0, 1.0, "a fraction of the box edge in (0, 1]"));
+  c->add_option("--window-max", a.space.window_max,
+                "largest window searched, a fraction of the box edge [0.3]")
+      ->check(CLI::Range(0.0, 1.0, "a fraction of the box edge in (0, 1]"));
+  c->add_option("--window-step", a.space.window_step, "window grid step [0.05]")
+      ->check(CLI::PositiveNumber);
   add_training_options(*c, a.train);
   // the searched hyperparameters are drawn, not given
   for (const char *name : {"--k", "--window", "--window-units", "--hidden", "--depth",
@@ -160,6 +168,10 @@ int run_hyperopt_command(HyperoptArgs &a) {
   HyperoptOptions o;
   o.base = a.train.options;
   o.space = a.space;
+  if (!(a.space.window_min > 0.0) || a.space.window_max < a.space.window_min)
+    throw CommandError(2, "--window-min must be > 0 and at most --window-max (got " +
+                       std::to_string(a.space.window_min) + ", " +
+                       std::to_string(a.space.window_max) + ")");
   if (a.hidden_max > 0) {
     o.space.hidden_max = a.hidden_max;
     if (o.space.hidden_min > a.hidden_max) o.space.hidden_min = a.hidden_max;

@@ -1,0 +1,256 @@
+/* -*- c++ -*- ----------------------------------------------------------
+   ML-GLASS package for LAMMPS, KOKKOS variant (installed into src/KOKKOS by
+   tools/install-in-tree.sh). Documentation: doc/fix_inherent.rst
+
+   The system fix inherent/kk quenches: LammpsMinSystem (Min::setup(), Min::energy_force()) with
+   FIRE's vector operations (min_system.h) run as Kokkos kernels on the views of AtomKokkos, in
+   the execution space of DeviceType. Between force evaluations x, v and f stay where the KOKKOS
+   pair style computes them: no host copy per iteration (MinKokkos and the plain fix under -k on
+   copy everything to the host after each evaluation). Each kernel syncs what it reads to its
+   space (a no-op when current there) and marks what it writes modified there, as KOKKOS styles
+   do. Header-only: LAMMPS' CMake compiles the *_kokkos.cpp files of styles only, and the one
+   style using this class (fix_inherent_kokkos.cpp) instantiates it.
+
+   Per-element arithmetic is the host code's (min_system.cpp), operation for operation. Sums are
+   Kokkos reductions: in the Serial space they add in the host order (results bit for bit as the
+   plain fix); with several threads or on a GPU they add in another order (equal to rounding).
+------------------------------------------------------------------------- */
+
+#ifndef LMP_MLGLASS_MIN_SYSTEM_KOKKOS_H
+#define LMP_MLGLASS_MIN_SYSTEM_KOKKOS_H
+
+#include "lammps_min_system.h"
+
+#include "atom_kokkos.h"
+#include "atom_masks.h"
+#include "atom_vec.h"
+#include "force.h"
+#include "kokkos_type.h"
+
+#include <cmath>
+
+namespace LAMMPS_NS {
+
+template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem {
+ public:
+  using Vec = mlglass::MinSystem::Vec;
+  static constexpr ExecutionSpace space = ExecutionSpaceFromDevice<DeviceType>::space;
+
+  LammpsMinSystemKokkos(LAMMPS *lmp, int groupbit) :
+      LammpsMinSystem(lmp, groupbit), atomKK(dynamic_cast<AtomKokkos *>(lmp->atom))
+  {
+  }
+
+  double local_dot(Vec a, Vec b) override
+  {
+    double sum = 0.0;
+    with_view(a, [&](auto p) {
+      with_view(b, [&](auto q) {
+        Kokkos::parallel_reduce(
+            policy(),
+            LAMMPS_LAMBDA(int i, double &s) {
+              s += p(i, 0) * q(i, 0) + p(i, 1) * q(i, 1) + p(i, 2) * q(i, 2);
+            },
+            sum);
+      });
+    });
+    return sum;
+  }
+
+  double local_fnorm(mlglass::ForceNorm norm) override
+  {
+    auto f = f_view();
+    double local = 0.0;
+    if (norm == mlglass::ForceNorm::two) {
+      // three additions per atom in the host's order over the flat vector
+      Kokkos::parallel_reduce(
+          policy(),
+          LAMMPS_LAMBDA(int i, double &s) {
+            s += f(i, 0) * f(i, 0);
+            s += f(i, 1) * f(i, 1);
+            s += f(i, 2) * f(i, 2);
+          },
+          local);
+    } else if (norm == mlglass::ForceNorm::inf) {
+      Kokkos::parallel_reduce(
+          policy(),
+          LAMMPS_LAMBDA(int i, double &m) {
+            for (int d = 0; d < 3; d++) m = f(i, d) * f(i, d) > m ? f(i, d) * f(i, d) : m;
+          },
+          Kokkos::Max<double>(local));
+    } else {
+      Kokkos::parallel_reduce(
+          policy(),
+          LAMMPS_LAMBDA(int i, double &m) {
+            const double fdotf = f(i, 0) * f(i, 0) + f(i, 1) * f(i, 1) + f(i, 2) * f(i, 2);
+            m = fdotf > m ? fdotf : m;
+          },
+          Kokkos::Max<double>(local));
+    }
+    return local < 0.0 ? 0.0 : local;    // Max starts at the lowest double; no atoms: 0
+  }
+
+  void axpy(Vec y, double a, Vec x) override
+  {
+    with_view(y, [&](auto p) {
+      with_view(x, [&](auto q) {
+        Kokkos::parallel_for(
+            policy(), LAMMPS_LAMBDA(int i) {
+              for (int d = 0; d < 3; d++) p(i, d) += a * q(i, d);
+            });
+      });
+    });
+    modified(y);
+  }
+
+  void scale_add(Vec y, double a, double b, Vec x) override
+  {
+    with_view(y, [&](auto p) {
+      with_view(x, [&](auto q) {
+        Kokkos::parallel_for(
+            policy(), LAMMPS_LAMBDA(int i) {
+              for (int d = 0; d < 3; d++) p(i, d) = a * p(i, d) + b * q(i, d);
+            });
+      });
+    });
+    modified(y);
+  }
+
+  void zero(Vec y) override
+  {
+    with_view(y, [&](auto p) {
+      Kokkos::parallel_for(
+          policy(), LAMMPS_LAMBDA(int i) {
+            for (int d = 0; d < 3; d++) p(i, d) = 0.0;
+          });
+    });
+    modified(y);
+  }
+
+  void kick(double dtf, bool from_rest) override
+  {
+    auto v = v_view();
+    auto f = f_view();
+    auto type = atomKK->k_type.template view<DeviceType>();
+    atomKK->sync(space, TYPE_MASK);
+    const bool per_atom = atom->rmass != nullptr;
+    if (per_atom) atomKK->sync(space, RMASS_MASK);
+    auto rmass = atomKK->k_rmass.template view<DeviceType>();
+    atomKK->k_mass.template sync<DeviceType>();
+    auto mass = atomKK->k_mass.template view<DeviceType>();
+    Kokkos::parallel_for(
+        policy(), LAMMPS_LAMBDA(int i) {
+          const double dtfm = dtf / (per_atom ? rmass(i) : mass(type(i)));
+          if (from_rest)
+            for (int d = 0; d < 3; d++) v(i, d) = dtfm * f(i, d);
+          else
+            for (int d = 0; d < 3; d++) v(i, d) += dtfm * f(i, d);
+        });
+    modified(Vec::v);
+  }
+
+  double local_step_limit(double dt, double dmax) override
+  {
+    // the host loop shortens dt atom after atom; as a reduction: the smallest dmax / vmax over
+    // the atoms that would move further than dmax with dt
+    auto v = v_view();
+    double limit = dt;
+    Kokkos::parallel_reduce(
+        policy(),
+        LAMMPS_LAMBDA(int i, double &m) {
+          double vmax = fabs(v(i, 0)) > fabs(v(i, 1)) ? fabs(v(i, 0)) : fabs(v(i, 1));
+          vmax = vmax > fabs(v(i, 2)) ? vmax : fabs(v(i, 2));
+          const double dti = dt * vmax > dmax ? dmax / vmax : dt;
+          m = dti < m ? dti : m;
+        },
+        Kokkos::Min<double>(limit));
+    return limit > dt ? dt : limit;    // Min starts at the largest double; no atoms: dt
+  }
+
+  void to_host() override { atomKK->sync(Host, ALL_MASK); }
+
+ protected:
+  // the vectors FIRE changed are marked modified by its kernels; nothing to do before forces
+  void positions_changed() override {}
+  // the forces stay where the force styles left them
+  void forces_computed() override {}
+
+  // Min::force_clear() as MinKokkos does it, in this space
+  void force_clear() override
+  {
+    const int nzero = atom->nlocal + (force->newton ? atom->nghost : 0);
+    atomKK->k_f.clear_sync_state();    // the host values are not needed: all are zeroed here
+    if (atom->torque_flag) atomKK->k_torque.clear_sync_state();
+    if (nzero) {
+      auto f = atomKK->k_f.template view<DeviceType>();
+      auto torque = atomKK->k_torque.template view<DeviceType>();
+      const int torqueflag = atom->torque_flag;
+      Kokkos::parallel_for(
+          Kokkos::RangePolicy<DeviceType>(0, nzero), LAMMPS_LAMBDA(int i) {
+            for (int d = 0; d < 3; d++) f(i, d) = 0.0;
+            if (torqueflag)
+              for (int d = 0; d < 3; d++) torque(i, d) = 0.0;
+          });
+      if (atom->avec->forceclearflag) {
+        size_t nbytes = sizeof(double) * atom->nlocal;
+        if (force->newton) nbytes += sizeof(double) * atom->nghost;
+        atom->avec->force_clear(0, nbytes);
+      }
+    }
+    atomKK->modified(space, F_MASK | TORQUE_MASK);
+  }
+
+  void freeze_outside_group() override
+  {
+    if (groupbit == 1) return;    // group all
+    auto f = f_view();
+    atomKK->sync(space, MASK_MASK);
+    auto mask = atomKK->k_mask.template view<DeviceType>();
+    const int bit = groupbit;
+    Kokkos::parallel_for(
+        policy(), LAMMPS_LAMBDA(int i) {
+          if (!(mask(i) & bit)) f(i, 0) = f(i, 1) = f(i, 2) = 0.0;
+        });
+    modified(Vec::f);
+  }
+
+ private:
+  AtomKokkos *atomKK;
+
+  Kokkos::RangePolicy<DeviceType> policy() const
+  {
+    return Kokkos::RangePolicy<DeviceType>(0, atom->nlocal);
+  }
+  static unsigned int mask_of(Vec a)
+  {
+    return a == Vec::x ? X_MASK : (a == Vec::v ? V_MASK : F_MASK);
+  }
+  void modified(Vec a) { atomKK->modified(space, mask_of(a)); }
+
+  // the views of v and f in this space, synced there first
+  auto v_view()
+  {
+    atomKK->sync(space, V_MASK);
+    return atomKK->k_v.template view<DeviceType>();
+  }
+  auto f_view()
+  {
+    atomKK->sync(space, F_MASK);
+    return atomKK->k_f.template view<DeviceType>();
+  }
+  // call(view) with the view of x, v or f (their types may differ: x can be LayoutLeft)
+  template <class Call> void with_view(Vec a, Call call)
+  {
+    atomKK->sync(space, mask_of(a));
+    if (a == Vec::x)
+      call(atomKK->k_x.template view<DeviceType>());
+    else if (a == Vec::v)
+      call(atomKK->k_v.template view<DeviceType>());
+    else
+      call(atomKK->k_f.template view<DeviceType>());
+  }
+};
+
+}    // namespace LAMMPS_NS
+
+#endif
