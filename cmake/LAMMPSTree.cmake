@@ -46,7 +46,17 @@ endif()
 
 # The plugin must be compiled with the integer sizes and exception mode LAMMPS itself was built with.
 load_cache("${LAMMPS_BINARY_DIR}" READ_WITH_PREFIX LMP_
-           LAMMPS_SIZES LAMMPS_EXCEPTIONS BUILD_MPI PKG_PLUGIN BUILD_SHARED_LIBS PKG_KOKKOS)
+           LAMMPS_SIZES LAMMPS_EXCEPTIONS BUILD_MPI PKG_PLUGIN BUILD_SHARED_LIBS PKG_KOKKOS
+           PKG_ML-GLASS)
+# A LAMMPS with ML-GLASS built in (tools/install-in-tree.sh; the KOKKOS tree of tools/setup-lammps.sh)
+# has the styles already: the tests use those and load no plugin (a plugin's styles would replace
+# them, its core code would sit beside liblammps' copy).
+set(MLGLASS_LAMMPS_HAS_MLGLASS OFF)
+if(LMP_PKG_ML-GLASS)
+  set(MLGLASS_LAMMPS_HAS_MLGLASS ON)
+  message(STATUS "ML-GLASS: this LAMMPS has ML-GLASS built in (in-tree package): tests use its "
+                 "styles, not the plugin")
+endif()
 if(NOT LMP_LAMMPS_SIZES)
   set(LMP_LAMMPS_SIZES smallbig)
 endif()

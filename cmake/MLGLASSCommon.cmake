@@ -48,6 +48,17 @@ set(MLGLASS_STYLE_SOURCES
   md_snapshot.cpp
 )
 
+# KOKKOS variants of the styles (src/ML-GLASS/KOKKOS): in-tree only (Kokkos lives statically in
+# liblammps, so a plugin cannot carry Kokkos code). tools/install-in-tree.sh puts them into the
+# LAMMPS tree's src/KOKKOS, where LAMMPS compiles foo_kokkos.cpp when KOKKOS is enabled and the
+# style of foo.h is registered; the plugin build ignores them. Headers without a .cpp of their
+# own (min_system_kokkos.h) are listed too: they are installed the same way.
+set(MLGLASS_KOKKOS_FILES
+  fix_inherent_kokkos.h
+  fix_inherent_kokkos.cpp
+  min_system_kokkos.h
+)
+
 # Absolute paths of every source file the LAMMPS styles need, in out_var: MLGLASS_STYLE_SOURCES,
 # MLGLASS_MODEL_SOURCES and the part of MLGLASS_CORE_SOURCES they reach. Found by following
 # `#include "x.h"` from those sources through the headers and sources of src/ML-GLASS, src/model

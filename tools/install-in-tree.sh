@@ -8,7 +8,8 @@
 # MLGLASS_CORE_SOURCES their #includes reach: the lists the plugin build compiles too;
 # LAMMPS compiles every .cpp of a package directory, so nothing else is copied: no CNN, T_g fit,
 # renderer or labelling) plus the headers of src/ML-GLASS, src/core and src/model; the CMake module
-# to <lammps>/cmake/Modules/Packages/ML-GLASS.cmake; and adds ML-GLASS to the package lists of
+# to <lammps>/cmake/Modules/Packages/ML-GLASS.cmake; the KOKKOS variants (MLGLASS_KOKKOS_FILES,
+# src/ML-GLASS/KOKKOS) to <lammps>/src/KOKKOS, where LAMMPS compiles them with KOKKOS on; and adds ML-GLASS to the package lists of
 # <lammps>/cmake/CMakeLists.txt. Running it again replaces the files and leaves the lists as they are.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,9 +30,13 @@ mlglass_style_closure(_sources)
 foreach(_f \${_sources})
   file(APPEND "$LISTS" "\${_f}\n")
 endforeach()
+foreach(_f \${MLGLASS_KOKKOS_FILES})
+  file(APPEND "$LISTS" "kokkos:\${_f}\n")
+endforeach()
 CMAKE
 cmake -P "$LISTS.cmake"
-mapfile -t SOURCES < "$LISTS"
+mapfile -t SOURCES < <(grep -v '^kokkos:' "$LISTS")
+mapfile -t KOKKOS_FILES < <(sed -n 's/^kokkos://p' "$LISTS")
 [ "${#SOURCES[@]}" -gt 0 ] || { echo "install-in-tree.sh: empty source lists in cmake/MLGLASSCommon.cmake" >&2; exit 1; }
 
 mkdir -p "$LMP/src/ML-GLASS" "$LMP/cmake/Modules/Packages"
@@ -43,6 +48,22 @@ done
 for f in "$ROOT"/src/ML-GLASS/*.h "$ROOT"/src/core/*.h "$ROOT"/src/model/*.h; do
   cp -p "$f" "$LMP/src/ML-GLASS/"    # -p: unchanged files keep their time, rebuilds stay incremental
 done
+# the KOKKOS variants into src/KOKKOS, where LAMMPS compiles them only with KOKKOS enabled (and
+# only those whose plain style is registered, i.e. with ML-GLASS on); the files an earlier install
+# put there go first (a variant removed from the list must not linger)
+KOKKOS_MANIFEST="$LMP/src/KOKKOS/.ml-glass-installed"
+if [ -f "$KOKKOS_MANIFEST" ]; then
+  while read -r f; do rm -f "$LMP/src/KOKKOS/$f"; done < "$KOKKOS_MANIFEST"
+  rm -f "$KOKKOS_MANIFEST"
+fi
+if [ -d "$LMP/src/KOKKOS" ]; then
+  for f in "${KOKKOS_FILES[@]}"; do
+    [ -f "$ROOT/src/ML-GLASS/KOKKOS/$f" ] || { echo "install-in-tree.sh: src/ML-GLASS/KOKKOS/$f is listed in cmake/MLGLASSCommon.cmake but missing" >&2; exit 1; }
+    rm -f "$LMP/src/KOKKOS/$f"    # a symlinked tree (tests/intree) links into the original: replace the link
+    cp -p "$ROOT/src/ML-GLASS/KOKKOS/$f" "$LMP/src/KOKKOS/$f"
+    echo "$f" >> "$KOKKOS_MANIFEST"
+  done
+fi
 cp "$ROOT/cmake/Modules/Packages/ML-GLASS.cmake" "$LMP/cmake/Modules/Packages/ML-GLASS.cmake"
 # what was installed, for the package module's check (LAMMPS compiles every .cpp of the directory)
 {
@@ -63,4 +84,4 @@ if ! grep -q "ML-GLASS" "$CML"; then
     exit 1
   }
 fi
-echo "install-in-tree.sh: ML-GLASS (${#SOURCES[@]} sources) installed into $LMP; configure LAMMPS with -D PKG_ML-GLASS=on"
+echo "install-in-tree.sh: ML-GLASS (${#SOURCES[@]} sources, ${#KOKKOS_FILES[@]} KOKKOS files) installed into $LMP; configure LAMMPS with -D PKG_ML-GLASS=on (the /kk styles also need -D PKG_KOKKOS=on)"

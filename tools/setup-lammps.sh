@@ -12,7 +12,8 @@
 #                     KOKKOS: its KOKKOS package needs Kokkos >= 5.1, which Debian 12 lacks).
 #                     Defaults: source under third_party/newest/, build in build/lammps-newest.
 #   kokkos            LAMMPS 4Feb2025 (Debian trixie source package lammps 20250204+dfsg.1-2,
-#                     upstream tarball only) with KOKKOS (Serial + OpenMP), OpenMP, PLUGIN and MPI,
+#                     upstream tarball only) with KOKKOS (Serial + OpenMP), OpenMP, PLUGIN, MPI
+#                     and ML-GLASS in-tree with its /kk styles (tools/install-in-tree.sh),
 #                     against a Kokkos >= 4.5 that Debian 12 does not have: either the release
 #                     source archive named by MLGLASS_KOKKOS_SOURCE (kokkos-X.Y.Z.tar.*, built
 #                     static with -fPIC into BUILD_DIR/kokkos) or an installed Kokkos whose
@@ -32,7 +33,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FLAVOR=debian
 case "${1:-}" in
   debian | newest | kokkos) FLAVOR=$1; shift ;;
-  -h | --help) sed -n '2,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  -h | --help) sed -n '2,29p' "${BASH_SOURCE[0]}"; exit 0 ;;
 esac
 case "$FLAVOR" in
   debian) SRC_PARENT=${1:-$ROOT/third_party}; BUILD_DIR=${2:-$ROOT/build/lammps} ;;
@@ -162,8 +163,17 @@ fi
 [ -f "$LAMMPS_SRC/src/version.h" ] || { echo "setup-lammps.sh: no LAMMPS source in $SRC_PARENT" >&2; exit 1; }
 echo "setup-lammps.sh: LAMMPS source $LAMMPS_SRC ($(grep -o '"[^"]*"' "$LAMMPS_SRC/src/version.h" | head -1))"
 
+# The KOKKOS tree carries ML-GLASS in-tree: the /kk styles cannot live in a plugin (Kokkos is
+# static inside liblammps). Installed on every run (unchanged files keep their time stamps, so the
+# rebuild is incremental); the plain styles are built in too, so no plugin is loaded into it.
+reconfigure=0
+if [ "$FLAVOR" = kokkos ]; then
+  bash "$ROOT/tools/install-in-tree.sh" "$LAMMPS_SRC"
+  grep -q '^PKG_ML-GLASS:BOOL=ON' "$BUILD_DIR/CMakeCache.txt" 2> /dev/null || reconfigure=1
+fi
+
 # configure unless a configure finished (a failed one leaves a CMakeCache.txt but no build.ninja)
-if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+if [ ! -f "$BUILD_DIR/build.ninja" ] || [ "$reconfigure" = 1 ]; then
   if [ "$FLAVOR" = debian ]; then
     # Debian's KokkosConfig.cmake lists a wrong include dir; cmake/debian-kokkos wraps it with the fix.
     cmake -S "$LAMMPS_SRC/cmake" -B "$BUILD_DIR" -G Ninja \
@@ -176,7 +186,7 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     cmake -S "$LAMMPS_SRC/cmake" -B "$BUILD_DIR" -G Ninja \
       -DCMAKE_BUILD_TYPE=Release \
       -DBUILD_SHARED_LIBS=on -DBUILD_MPI=on -DBUILD_OMP=on \
-      -DPKG_PLUGIN=on -DDOWNLOAD_POTENTIALS=off \
+      -DPKG_PLUGIN=on -DDOWNLOAD_POTENTIALS=off -DPKG_ML-GLASS=on \
       -DPKG_KOKKOS=on -DEXTERNAL_KOKKOS=on -DKokkos_DIR="$KOKKOS_CONFIG" \
       -DWITH_JPEG=off -DWITH_PNG=off -DWITH_FFMPEG=off -DWITH_GZIP=on
   else

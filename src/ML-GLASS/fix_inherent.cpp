@@ -46,6 +46,12 @@ const int HOME_COLS = 2;    // hidden per-atom columns after the visible ones: h
 /* ---------------------------------------------------------------------- */
 
 FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
+    FixInherent(lmp, narg, arg, "inherent")
+{
+}
+
+// variant: the style name for the file header (Modify renames a suffixed fix after construction)
+FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg, const char *variant) :
     Fix(lmp, narg, arg), minstyle(FIRE), linesearch(mlglass::LineSearch::quadratic), shift(1),
     flowtol(mlglass::FlowParams().flowtol), work{nullptr, nullptr, nullptr, nullptr}, nwork(0),
     peratom_energy(0), ncols(3), nvalues(5), peratom(nullptr), append(0), fp(nullptr), quenching(0),
@@ -218,9 +224,9 @@ FixInherent::FixInherent(LAMMPS *lmp, int narg, char **arg) :
       status[0] = fp != nullptr;
       if (fp) {
         fmt::print(fp,
-                   "# fix {} inherent: one line per quench (min {})\n# step temp eis_atom "
+                   "# fix {} {}: one line per quench (min {})\n# step temp eis_atom "
                    "eis_total iterations evaluations fnorm reason\n",
-                   id, minname);
+                   id, variant, minname);
         fmt::print(fp,
                    "# reason: 0 max iterations, 1 max force evaluations, 2 energy tolerance, "
                    "3 force tolerance, 4 search direction not downhill, 5 linesearch alpha is "
@@ -366,9 +372,8 @@ void FixInherent::quench()
   neighbor->delay = 0;
   neighbor->dist_check = 1;
   update->whichflag = 2;
-  LammpsMinSystem system(lmp, groupbit, [this](int k) {
-    return work[k];
-  });
+  std::unique_ptr<LammpsMinSystem> system_owner = make_system();
+  LammpsMinSystem &system = *system_owner;
   mlglass::MinResult result;
   bool shifted = false;
   {
@@ -401,6 +406,13 @@ void FixInherent::quench()
                    last.step, mlglass::stop_reason_name(result.reason), result.iterations,
                    result.fnorm2_final, params.ftol, mlglass::unconverged_advice(result, params));
   write_line(temp_now);
+}
+
+std::unique_ptr<LammpsMinSystem> FixInherent::make_system()
+{
+  return std::make_unique<LammpsMinSystem>(lmp, groupbit, [this](int k) {
+    return work[k];
+  });
 }
 
 /* ----------------------------------------------------------------------
@@ -456,6 +468,7 @@ double FixInherent::minimum(LammpsMinSystem &system, bool reevaluate)
     if (peratom_energy) system.eflag = ENERGY_GLOBAL | ENERGY_ATOM;
     system.forces();
   }
+  system.to_host();
   const double total_energy = system.last_total_energy;
   if (peratom_energy) {
     const int nall = nlocal + atom->nghost;

@@ -18,6 +18,7 @@ FixStyle(inherent,FixInherent);
 #include "flow.h"
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -59,9 +60,15 @@ class FixInherent : public Fix {
     int reason = -1;
   };
 
- private:
+ protected:
+  FixInherent(class LAMMPS *, int, char **, const char *variant);
   enum { FIRE, CG, FLOW };
   int minstyle;
+  // The system the quench relaxes: LAMMPS' atoms, forces on the host between evaluations.
+  // fix inherent/kk returns one whose FIRE vectors stay on the device.
+  virtual std::unique_ptr<class LammpsMinSystem> make_system();
+
+ private:
   mlglass::FireParams params;    // the tolerances of either minimiser, and FIRE's settings
   mlglass::LineSearch linesearch;
   int shift;    // min cg: line searches on the energy shifted to zero at the cutoff

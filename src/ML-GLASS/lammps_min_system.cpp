@@ -209,7 +209,7 @@ double LammpsMinSystem::setup()
   if (force->newton) comm->reverse_comm();
   modify->setup(0);    // whichflag 2: the fixes' min_setup(), e.g. enforce2d
   update->setupflag = 0;
-  kokkos_host_read(lmp, ALL_MASK);
+  forces_computed();
   freeze_outside_group();
   return energy();
 }
@@ -220,7 +220,7 @@ double LammpsMinSystem::setup()
 
 double LammpsMinSystem::energy_force()
 {
-  kokkos_host_wrote(lmp, X_MASK | V_MASK);    // the minimiser moved the atoms on the host
+  positions_changed();
   reneighbored = neighbor->decide();
   if (reneighbored == 0) {
     comm->forward_comm();
@@ -256,9 +256,21 @@ double LammpsMinSystem::forces()
   if (modify->n_min_pre_reverse) modify->min_pre_reverse(eflag, 0);
   if (force->newton) comm->reverse_comm();
   if (modify->n_min_post_force) modify->min_post_force(0);
-  kokkos_host_read(lmp, ALL_MASK);
+  forces_computed();
   freeze_outside_group();
   return energy();
+}
+
+/* ---------------------------------------------------------------------- */
+
+void LammpsMinSystem::positions_changed()
+{
+  kokkos_host_wrote(lmp, X_MASK | V_MASK);    // the minimiser moved the atoms on the host
+}
+
+void LammpsMinSystem::forces_computed()
+{
+  kokkos_host_read(lmp, ALL_MASK);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -52,9 +52,22 @@ class LammpsMinSystem : public mlglass::MinSystem, protected Pointers {
   double forces();                   // everything after (re)neighbouring
   // error->all with the count if atoms left through a non-periodic boundary during the quench
   void check_no_atoms_lost(bigint step);
+  // Makes the host arrays (x, f, per-atom energies) current after the last evaluation: a no-op
+  // here, where every evaluation ends on the host; a system whose vectors live on a device
+  // (fix inherent/kk) copies them back.
+  virtual void to_host() {}
+
+ protected:
+  int groupbit;
+  // Where the vector data is between evaluations. Here: on the host, where the core minimisers
+  // change x and v through x(), v() (marked modified there before an evaluation) and read f
+  // (synced to the host after one). A device system keeps them on the device instead.
+  virtual void positions_changed();
+  virtual void forces_computed();
+  virtual void force_clear();
+  virtual void freeze_outside_group();
 
  private:
-  int groupbit;
   Compute *pe;
   WorkVectors workvec;
   int reneighbored = 0;    // the last energy_force() re-neighboured (atoms may have re-wrapped)
@@ -62,8 +75,6 @@ class LammpsMinSystem : public mlglass::MinSystem, protected Pointers {
   double reduce(double local, MPI_Op op) const;
   void set_energy_flags();
   void bonded_forces();
-  void force_clear();
-  void freeze_outside_group();
   double energy();
 };
 

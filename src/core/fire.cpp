@@ -23,35 +23,6 @@ std::string FireParams::validate() const {
   return "";
 }
 
-namespace {
-
-// v = dtf/m * f for every atom (LAMMPS: after velocities were reset, and leapfrog's half step)
-void kick_from_rest(MinSystem &s, double dtf) {
-  const int n = s.size();
-  double *v = s.v();
-  const double *f = s.f();
-  for (int i = 0; i < n; i++) {
-    const double dtfm = dtf / s.mass(i);
-    v[3 * i + 0] = dtfm * f[3 * i + 0];
-    v[3 * i + 1] = dtfm * f[3 * i + 1];
-    v[3 * i + 2] = dtfm * f[3 * i + 2];
-  }
-}
-
-void kick(MinSystem &s, double dtf) {
-  const int n = s.size();
-  double *v = s.v();
-  const double *f = s.f();
-  for (int i = 0; i < n; i++) {
-    const double dtfm = dtf / s.mass(i);
-    v[3 * i + 0] += dtfm * f[3 * i + 0];
-    v[3 * i + 1] += dtfm * f[3 * i + 1];
-    v[3 * i + 2] += dtfm * f[3 * i + 2];
-  }
-}
-
-}  // namespace
-
 MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double initial_energy) {
   MinResult r;
   r.energy_initial = initial_energy;
@@ -65,7 +36,7 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
   std::int64_t last_negative = 0;
   const std::int64_t ntimestep_start = 0;
   int vdotf_negatif = 0;
-  std::fill(s.v(), s.v() + 3 * s.size(), 0.0);
+  s.zero(MinSystem::Vec::v);
   bool flagv0 = true;
   double ecurrent = initial_energy, eprevious = initial_energy;
   const FireIntegrator integrator = p.integrator;
@@ -75,37 +46,25 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
     return finish_minimization(s, r, reason, ecurrent);
   };
 
+  using Vec = MinSystem::Vec;
   if (integrator == FireIntegrator::leapfrog) {  // initial half step
     s.energy_force();
     r.evaluations++;
-    kick_from_rest(s, -0.5 * dt * s.ftm2v());
+    s.kick(-0.5 * dt * s.ftm2v(), true);
   }
 
   for (std::int64_t iter = 0; iter < p.maxiter; iter++) {
     ntimestep++;
     s.next_iteration();
     r.iterations++;
-    int n = s.size();
-    double *v = s.v();
-    double *f = s.f();
-    double *x = s.x();
 
-    double vdotf = 0.0;
-    for (int i = 0; i < n; i++)
-      vdotf += v[3 * i] * f[3 * i] + v[3 * i + 1] * f[3 * i + 1] + v[3 * i + 2] * f[3 * i + 2];
-    const double vdotfall = s.sum(vdotf);
+    const double vdotfall = s.sum(s.local_dot(Vec::v, Vec::f));
 
     double scale1 = 0.0, scale2 = 0.0;
     if (vdotfall > 0.0) {
-      double vdotv = 0.0;
       vdotf_negatif = 0;
-      for (int i = 0; i < n; i++)
-        vdotv += v[3 * i] * v[3 * i] + v[3 * i + 1] * v[3 * i + 1] + v[3 * i + 2] * v[3 * i + 2];
-      const double vdotvall = s.sum(vdotv);
-      double fdotf = 0.0;
-      for (int i = 0; i < n; i++)
-        fdotf += f[3 * i] * f[3 * i] + f[3 * i + 1] * f[3 * i + 1] + f[3 * i + 2] * f[3 * i + 2];
-      const double fdotfall = s.sum(fdotf);
+      const double vdotvall = s.sum(s.local_dot(Vec::v, Vec::v));
+      const double fdotfall = s.sum(s.local_dot(Vec::f, Vec::f));
       scale1 = 1.0 - alpha;
       if (fdotfall <= 1e-20)
         scale2 = 0.0;
@@ -125,10 +84,8 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
       }
       vdotf_negatif++;
       if (p.vdfmax > 0 && vdotf_negatif > p.vdfmax) return finish(StopReason::max_vdotf_negative);
-      if (p.halfstepback) {
-        for (int i = 0; i < 3 * n; i++) x[i] -= 0.5 * dt * v[i];
-      }
-      std::fill(v, v + 3 * n, 0.0);
+      if (p.halfstepback) s.axpy(Vec::x, -(0.5 * dt), Vec::v);  // x -= 0.5 dt v, bit for bit
+      s.zero(Vec::v);
       flagv0 = true;
     }
 
@@ -136,49 +93,31 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
     if (flagv0) {
       s.energy_force();
       r.evaluations++;
-      kick_from_rest(s, dt * s.ftm2v());
-      n = s.size();
+      s.kick(dt * s.ftm2v(), true);
     }
-    v = s.v();
-    f = s.f();
-    x = s.x();
 
     // limit the step so no particle moves further than dmax
-    double dtvone = dt;
-    for (int i = 0; i < n; i++) {
-      double vmax = std::max(std::fabs(v[3 * i]), std::fabs(v[3 * i + 1]));
-      vmax = std::max(vmax, std::fabs(v[3 * i + 2]));
-      if (dtvone * vmax > p.dmax) dtvone = p.dmax / vmax;
-    }
-    const double dtv = s.min(dtvone);
-    if (flagv0) std::fill(v, v + 3 * n, 0.0);
+    const double dtv = s.min(s.local_step_limit(dt, p.dmax));
+    if (flagv0) s.zero(Vec::v);
 
+    // per element the operations of LAMMPS' fused loop over atoms, in its order
     const bool mix = vdotfall > 0.0;
-    auto mix_velocity = [&](int i) {
-      for (int d = 0; d < 3; d++) v[3 * i + d] = scale1 * v[3 * i + d] + scale2 * f[3 * i + d];
-    };
     if (integrator != FireIntegrator::euler_explicit) {
       // semi-implicit Euler and leapfrog kick with dtv, velocity Verlet with dtv/2 and once more
       // after the new forces; (0.5 * dtv) * ftm2v as LAMMPS writes it
       const double dtf = (integrator == FireIntegrator::verlet ? 0.5 * dtv : dtv) * s.ftm2v();
-      for (int i = 0; i < n; i++) {
-        const double dtfm = dtf / s.mass(i);
-        for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
-        if (mix) mix_velocity(i);
-        for (int d = 0; d < 3; d++) x[3 * i + d] += dtv * v[3 * i + d];
-      }
+      s.kick(dtf, false);
+      if (mix) s.scale_add(Vec::v, scale1, scale2, Vec::f);
+      s.axpy(Vec::x, dtv, Vec::v);
       eprevious = ecurrent;
       ecurrent = s.energy_force();
       r.evaluations++;
-      if (integrator == FireIntegrator::verlet) kick(s, dtf);
+      if (integrator == FireIntegrator::verlet) s.kick(dtf, false);
     } else {  // explicit Euler
       const double dtf = dtv * s.ftm2v();
-      for (int i = 0; i < n; i++) {
-        const double dtfm = dtf / s.mass(i);
-        if (mix) mix_velocity(i);
-        for (int d = 0; d < 3; d++) x[3 * i + d] += dtv * v[3 * i + d];
-        for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
-      }
+      if (mix) s.scale_add(Vec::v, scale1, scale2, Vec::f);
+      s.axpy(Vec::x, dtv, Vec::v);
+      s.kick(dtf, false);
       eprevious = ecurrent;
       ecurrent = s.energy_force();
       r.evaluations++;

@@ -79,31 +79,86 @@ void copy_vector(MinSystem &s, const double *from, double *to) {
   std::copy(from, from + 3 * size_t(s.size()), to);
 }
 
-double fnorm_sqr(MinSystem &s) {
-  const double *f = s.f();
-  const int n = 3 * s.size();
-  double local = 0.0;
-  for (int i = 0; i < n; i++) local += f[i] * f[i];
-  return s.sum(local);
+double fnorm_sqr(MinSystem &s) { return s.sum(s.local_fnorm(ForceNorm::two)); }
+double fnorm_inf(MinSystem &s) { return s.max(s.local_fnorm(ForceNorm::inf)); }
+double fnorm_max(MinSystem &s) { return s.max(s.local_fnorm(ForceNorm::max)); }
+
+// ---- the host implementations of the vector operations -----------------------------------------
+
+namespace {
+double *vec(MinSystem &s, MinSystem::Vec a) {
+  return a == MinSystem::Vec::x ? s.x() : (a == MinSystem::Vec::v ? s.v() : s.f());
+}
+}  // namespace
+
+double MinSystem::local_dot(Vec a, Vec b) {
+  const double *p = vec(*this, a), *q = vec(*this, b);
+  const int n = size();
+  double sum = 0.0;
+  for (int i = 0; i < n; i++)
+    sum += p[3 * i] * q[3 * i] + p[3 * i + 1] * q[3 * i + 1] + p[3 * i + 2] * q[3 * i + 2];
+  return sum;
 }
 
-double fnorm_inf(MinSystem &s) {
-  const double *f = s.f();
-  const int n = 3 * s.size();
+double MinSystem::local_fnorm(ForceNorm norm) {
+  const double *f = this->f();
+  const int n = 3 * size();
   double local = 0.0;
-  for (int i = 0; i < n; i++) local = std::max(f[i] * f[i], local);
-  return s.max(local);
-}
-
-double fnorm_max(MinSystem &s) {
-  const double *f = s.f();
-  const int n = 3 * s.size();
-  double local = 0.0;
-  for (int i = 0; i < n; i += 3) {
-    const double fdotf = f[i] * f[i] + f[i + 1] * f[i + 1] + f[i + 2] * f[i + 2];
-    local = std::max(fdotf, local);
+  if (norm == ForceNorm::two) {
+    for (int i = 0; i < n; i++) local += f[i] * f[i];
+  } else if (norm == ForceNorm::inf) {
+    for (int i = 0; i < n; i++) local = std::max(f[i] * f[i], local);
+  } else {
+    for (int i = 0; i < n; i += 3) {
+      const double fdotf = f[i] * f[i] + f[i + 1] * f[i + 1] + f[i + 2] * f[i + 2];
+      local = std::max(fdotf, local);
+    }
   }
-  return s.max(local);
+  return local;
+}
+
+void MinSystem::axpy(Vec y, double a, Vec x) {
+  double *p = vec(*this, y);
+  const double *q = vec(*this, x);
+  const int n = 3 * size();
+  for (int i = 0; i < n; i++) p[i] += a * q[i];
+}
+
+void MinSystem::scale_add(Vec y, double a, double b, Vec x) {
+  double *p = vec(*this, y);
+  const double *q = vec(*this, x);
+  const int n = 3 * size();
+  for (int i = 0; i < n; i++) p[i] = a * p[i] + b * q[i];
+}
+
+void MinSystem::zero(Vec y) {
+  double *p = vec(*this, y);
+  std::fill(p, p + 3 * size(), 0.0);
+}
+
+void MinSystem::kick(double dtf, bool from_rest) {
+  const int n = size();
+  double *v = this->v();
+  const double *f = this->f();
+  for (int i = 0; i < n; i++) {
+    const double dtfm = dtf / mass(i);
+    if (from_rest)
+      for (int d = 0; d < 3; d++) v[3 * i + d] = dtfm * f[3 * i + d];
+    else
+      for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
+  }
+}
+
+double MinSystem::local_step_limit(double dt, double dmax) {
+  const double *v = this->v();
+  const int n = size();
+  double dtv = dt;
+  for (int i = 0; i < n; i++) {
+    double vmax = std::max(std::fabs(v[3 * i]), std::fabs(v[3 * i + 1]));
+    vmax = std::max(vmax, std::fabs(v[3 * i + 2]));
+    if (dtv * vmax > dmax) dtv = dmax / vmax;
+  }
+  return dtv;
 }
 
 double fnorm_selected(MinSystem &s, ForceNorm norm) {

@@ -72,6 +72,25 @@ class MinSystem {
   // positions in work(0) to the image nearest the current x() (LAMMPS FixMinimize::reset_coords).
   virtual void rewrap_reference() {}
 
+  // ---- FIRE's vector operations and the force norms ------------------------------------------
+  // Each works on this rank's 3 * size() values of x(), v() or f(); sums and limits are local (the
+  // caller reduces them with sum(), min(), max()). The defaults loop over the arrays x(), v(), f()
+  // return, in LAMMPS' operation order. A system whose arrays live elsewhere (device memory: fix
+  // inherent/kk) overrides all of them, and FIRE then never touches x(), v(), f() itself.
+  enum class Vec { x, v, f };
+  // sum over atoms of a0 b0 + a1 b1 + a2 b2
+  virtual double local_dot(Vec a, Vec b);
+  // the local part of the squared force norm: sum of f_k^2 (two), largest f_k^2 (inf), largest
+  // per-atom |f|^2 (max)
+  virtual double local_fnorm(ForceNorm norm);
+  virtual void axpy(Vec y, double a, Vec x);                 // y += a x
+  virtual void scale_add(Vec y, double a, double b, Vec x);  // y = a y + b x
+  virtual void zero(Vec y);
+  // v = dtf / m_i f_i (from_rest), else v += dtf / m_i f_i
+  virtual void kick(double dtf, bool from_rest);
+  // FIRE's step limit: dt, shortened to dmax / max_k |v_k| for atoms that would move further
+  virtual double local_step_limit(double dt, double dmax);
+
  private:
   std::vector<std::vector<double>> work_;
 };

@@ -8,9 +8,11 @@
 # counts), every sample in the physical range. Exact equality on one configuration, and the
 # bit-identical KOKKOS trajectory with fix inherent, are tested in-process
 # (tests/lammps/test_kokkos.cpp). Exit code 77 (ctest: skipped) when lmp has no KOKKOS.
-#   monitor_kokkos.sh REPO BUILD_DIR LMP
+#   monitor_kokkos.sh REPO BUILD_DIR LMP PLUGIN
+# PLUGIN: mlglassplugin.so, or "builtin" for an lmp with ML-GLASS built in (the KOKKOS tree of
+# tools/setup-lammps.sh, where -sf kk selects fix inherent/kk)
 set -euo pipefail
-REPO=$1 BUILD=$2 LMP=$3
+REPO=$1 BUILD=$2 LMP=$3 PLUGIN=$4
 "$LMP" -h > /tmp/mlglass-lmp-h.$$ 2>&1 || true
 if ! sed -n '/^Installed packages:/,/^List of individual style options/p' /tmp/mlglass-lmp-h.$$ | grep -qw KOKKOS; then
   rm -f /tmp/mlglass-lmp-h.$$
@@ -24,23 +26,34 @@ fail() { echo "monitor_kokkos: $*" >&2; exit 1; }
 # one start for both runs: the violent soft-potential start of ka2d_start.lmp amplifies the
 # last-bit differences of the KOKKOS styles into another configuration (4Feb2025: E_IS of the first
 # sample -3.766 plain, -3.657 with -k on)
-"$LMP" -in <(printf '%s\n' "plugin load $BUILD/mlglassplugin.so" "variable natoms index 400" \
+load=()
+[ "$PLUGIN" = builtin ] || load=("plugin load $PLUGIN")
+"$LMP" -in <(printf '%s\n' "${load[@]}" "variable natoms index 400" \
   "variable seed index 7" "variable mlglass index $REPO" "variable minstyle index cg" \
   "include $REPO/examples/common/ka2d_start.lmp" "write_data $OUT/start.data nocoeff") \
   -log "$OUT/log.start" -screen none || { tail -20 "$OUT/log.start"; fail "start failed"; }
-for mode in plain kokkos; do
-  mkdir -p "$OUT/$mode"
+# both minimizers: min cg (the example's default; the /kk fix runs it on the host arrays as the
+# plain fix does) and min fire (the /kk fix's FIRE runs in the Kokkos execution space)
+for min in cg fire; do
+for mode in plain kokkos kokkos-t2; do
+  run="$OUT/$min-$mode"
+  mkdir -p "$run"
   args=()
   [ "$mode" = kokkos ] && args=(-k on -sf kk)
+  [ "$mode" = kokkos-t2 ] && args=(-k on t 2 -sf kk)    # two OpenMP threads where Kokkos has them
   "$LMP" "${args[@]}" -in "$REPO/examples/monitor/in.monitor" -var mlglass "$REPO" \
-    -var plugin "$BUILD/mlglassplugin.so" -var natoms 400 -var equil 100 -var ramp 400 \
-    -var nsample 4 -var start "$OUT/start.data" -var out "$OUT/$mode" -log "$OUT/$mode/log.lammps" -screen none \
-    || { tail -20 "$OUT/$mode/log.lammps"; fail "$mode run failed"; }
+    -var plugin "$PLUGIN" -var natoms 400 -var equil 100 -var ramp 400 -var min "$min" \
+    -var nsample 4 -var start "$OUT/start.data" -var out "$run" -log "$run/log.lammps" -screen none \
+    || { tail -20 "$run/log.lammps"; fail "$min $mode run failed"; }
 done
-grep -q "lj/cut/kk" "$OUT/kokkos/log.lammps" || grep -q "pair_style.*kk" "$OUT/kokkos/log.lammps" \
+grep -q "lj/cut/kk" "$OUT/$min-kokkos/log.lammps" || grep -q "pair_style.*kk" "$OUT/$min-kokkos/log.lammps" \
   || fail "the -k on run did not use a KOKKOS pair style"
+if [ "$PLUGIN" = builtin ]; then    # in-tree ML-GLASS: -sf kk selected the /kk fix
+  grep -q "^# fix is inherent/kk:" "$OUT/$min-kokkos/is.dat" || fail "the -k on -sf kk run did not use fix inherent/kk"
+fi
 # columns: step T_ramp E_IS components B-B_links isolated_A P(glass) glass_fraction
-paste <(grep -v '^#' "$OUT/plain/monitor.dat") <(grep -v '^#' "$OUT/kokkos/monitor.dat") | awk '
+for mode in kokkos kokkos-t2; do
+paste <(grep -v '^#' "$OUT/$min-plain/monitor.dat") <(grep -v '^#' "$OUT/$min-$mode/monitor.dat") | awk '
   function abs(a) { return a < 0 ? -a : a }
   { rows++
     if (NF != 16) { print "row " rows ": " NF " columns"; bad = 1; next }
@@ -56,5 +69,7 @@ paste <(grep -v '^#' "$OUT/plain/monitor.dat") <(grep -v '^#' "$OUT/kokkos/monit
     }
   }
   END { if (rows != 5) { print rows " rows, expected 5"; bad = 1 } exit bad }' \
-  || fail "plain and -k on -sf kk runs disagree"
-echo "monitor_kokkos: ok (examples/monitor runs under -k on -sf kk; first sample equals the plain run's)"
+  || fail "min $min: plain and $mode runs disagree"
+done
+done
+echo "monitor_kokkos: ok (examples/monitor runs under -k on -sf kk, 1 and 2 threads; first sample equals the plain run's)"

@@ -3,11 +3,14 @@
 # untouched) gets ML-GLASS through tools/install-in-tree.sh, is configured with -D PKG_ML-GLASS=on
 # (no plugin involved), built, and runs compute bgraph and compute glass/mpnn (LibTorch linked
 # into LAMMPS itself). Incremental on re-runs.
-#   intree_build.sh LAMMPS_TREE WORK_DIR
+#   intree_build.sh LAMMPS_TREE WORK_DIR [install-only]
+# install-only: the installation checks alone (seconds; no LAMMPS build): the sources in
+# src/ML-GLASS, the KOKKOS variants in src/KOKKOS, a reinstall removing what an older one left.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TREE=$(cd "$1" && pwd)
 WORK=$2
+MODE=${3:-build}
 mkdir -p "$WORK"
 rm -rf "$WORK/lammps"
 cp -rs "$TREE" "$WORK/lammps"
@@ -20,6 +23,24 @@ for f in fix_inherent.cpp lammps_min_system.cpp md_snapshot.cpp compute_bgraph.c
          knn.cpp min_system.cpp fire.cpp cg.cpp dmpnn.cpp glass_classifier.cpp; do
   [ -f "$WORK/lammps/src/ML-GLASS/$f" ] || { echo "intree_build.sh: $f missing from the LAMMPS tree"; exit 1; }
 done
+
+# the KOKKOS variants go to src/KOKKOS (compiled only with KOKKOS on), listed in a manifest; a
+# reinstall removes the files of the previous manifest (here: a variant that no longer exists)
+K="$WORK/lammps/src/KOKKOS"
+for f in fix_inherent_kokkos.h fix_inherent_kokkos.cpp min_system_kokkos.h; do
+  [ -f "$K/$f" ] && [ ! -L "$K/$f" ] || { echo "intree_build.sh: $f not installed into src/KOKKOS"; exit 1; }
+  grep -qx "$f" "$K/.ml-glass-installed" || { echo "intree_build.sh: $f missing from the manifest"; exit 1; }
+done
+[ ! -e "$WORK/lammps/src/ML-GLASS/fix_inherent_kokkos.cpp" ] || { echo "intree_build.sh: a KOKKOS file in src/ML-GLASS"; exit 1; }
+echo "compute_gone_kokkos.cpp" >> "$K/.ml-glass-installed"
+touch "$K/compute_gone_kokkos.cpp"
+bash "$ROOT/tools/install-in-tree.sh" "$WORK/lammps" > /dev/null
+[ ! -e "$K/compute_gone_kokkos.cpp" ] || { echo "intree_build.sh: a reinstall left a stale KOKKOS file"; exit 1; }
+[ -f "$K/fix_inherent_kokkos.cpp" ] || { echo "intree_build.sh: a reinstall lost fix_inherent_kokkos.cpp"; exit 1; }
+if [ "$MODE" = install-only ]; then
+  echo "intree_build.sh: installation checks pass"
+  exit 0
+fi
 
 cmake -S "$WORK/lammps/cmake" -B "$WORK/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DBUILD_MPI=on -DBUILD_OMP=off -DLAMMPS_EXCEPTIONS=on -DPKG_ML-GLASS=on -DDOWNLOAD_POTENTIALS=off \

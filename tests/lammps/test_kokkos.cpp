@@ -130,4 +130,172 @@ TEST_F(KokkosTest, TrajectoryBitIdenticalWithAndWithoutQuenches) {
   EXPECT_EQ(thermo_with, thermo_without);
 }
 
+// ---- the /kk variants (in-tree ML-GLASS in a KOKKOS LAMMPS: tools/setup-lammps.sh kokkos) ------
+
+class KokkosStyleTest : public KokkosTest {
+ protected:
+  void SetUp() override {
+    KokkosTest::SetUp();
+    if (IsSkipped()) return;
+    open(MPI_COMM_WORLD, {"-k", "on"});
+    const bool has = lammps_has_style(lmp, "fix", "inherent/kk") != 0;
+    close();
+    if (!has) GTEST_SKIP() << "no fix inherent/kk: ML-GLASS is not built in-tree in this KOKKOS LAMMPS";
+  }
+  // quench results (f_is[1..8]) and per-atom IS columns of one configuration with `style`
+  struct Quench {
+    std::vector<double> vec, atoms;
+  };
+  Quench quench(const std::vector<std::string> &kokkos_args, const std::vector<std::string> &setup,
+                const std::string &style, const std::string &args) {
+    open(MPI_COMM_WORLD, kokkos_args);
+    commands(setup);
+    // suffix off: the style as written (under -sf kk `inherent` would become inherent/kk)
+    commands({"suffix off", "fix is all " + style + " 10 energy yes " + args, "suffix on",
+              "run 0 post no"});
+    Quench q{fix_vector("is"), gather_peratom("f_is", 4)};
+    close();
+    return q;
+  }
+};
+
+// the 3D Lennard-Jones liquid of test_fix_inherent.cpp's Equivalence tests
+std::vector<std::string> lj3d(int seed) {
+  const std::string s = std::to_string(seed);
+  return {"units lj", "atom_style atomic", "lattice fcc 0.9", "region box block 0 5 0 5 0 5",
+          "create_box 1 box", "create_atoms 1 box", "mass 1 1.0",
+          "pair_style lj/cut 2.5", "pair_coeff 1 1 1.0 1.0 2.5",
+          "velocity all create 3.0 " + s + " dist gaussian", "fix md all nve", "run 100 post no",
+          "unfix md", "fix md all nve"};
+}
+
+// FIRE on the device: with one thread the reductions add in the host order, so E_IS, the per-atom
+// minimum, the iteration and evaluation counts and the stop reason equal the plain fix's (run
+// under -k on with the same KOKKOS pair style) bit for bit; 2D Kob-Andersen and 3D LJ, FIRE's
+// integrators and the force norms
+TEST_F(KokkosStyleTest, FireOnTheDeviceEqualsThePlainFix) {
+  struct Case {
+    std::vector<std::string> setup;
+    std::string args;
+  };
+  auto ka2d_md = [](int seed) {  // after 200 MD steps: a liquid, not the lattice
+    auto setup = ka2d(24, seed);
+    setup.push_back("run 200 post no");
+    return setup;
+  };
+  // (FIRE's velocity Verlet loses atoms on the 2D KA liquid, in LAMMPS' own min_style fire too:
+  // it is tested in 3D)
+  const std::vector<Case> cases = {
+      {ka2d_md(777), "ftol 1e-8"},
+      {ka2d_md(779), "ftol 1e-6 integrator leapfrog norm max"},
+      {ka2d_md(780), "ftol 1e-6 integrator eulerexplicit norm inf halfstepback no"},
+      {ka2d_md(781), "etol 1e-10 ftol 0 dmax 0.05"},
+      {lj3d(11), "ftol 1e-8"},
+      {lj3d(12), "ftol 1e-6 integrator verlet"},
+  };
+  for (const auto &c : cases) {
+    SCOPED_TRACE(c.args);
+    const Quench plain = quench({"-k", "on", "-sf", "kk"}, c.setup, "inherent", c.args);
+    const Quench kk = quench({"-k", "on", "-sf", "kk"}, c.setup, "inherent/kk", c.args);
+    ASSERT_EQ(plain.vec.size(), 8u);
+    EXPECT_GT(plain.vec[3], 10.0);  // a real quench: iterations
+    EXPECT_EQ(kk.vec, plain.vec);   // E_IS, fnorm, iterations, evaluations, reason, step, count
+    EXPECT_EQ(kk.atoms, plain.atoms);
+  }
+}
+
+// min cg and min flow under fix inherent/kk run as in the plain fix (host vectors)
+TEST_F(KokkosStyleTest, OtherMinimizersAsThePlainFix) {
+  for (const std::string args : {"min cg ftol 1e-6", "min cg shift no ftol 1e-6"}) {
+    SCOPED_TRACE(args);
+    const Quench plain = quench({"-k", "on", "-sf", "kk"}, ka2d(24, 777), "inherent", args);
+    const Quench kk = quench({"-k", "on", "-sf", "kk"}, ka2d(24, 777), "inherent/kk", args);
+    EXPECT_EQ(kk.vec, plain.vec);
+    EXPECT_EQ(kk.atoms, plain.atoms);
+  }
+}
+
+// two OpenMP threads: the device reductions add in another order; E_IS equal to 1e-10 (relative),
+// the same iteration and evaluation counts
+TEST_F(KokkosStyleTest, TwoThreadsEqualThePlainFixToRounding) {
+  const std::vector<std::string> two = {"-k", "on", "t", "2", "-sf", "kk"};
+  const Quench plain = quench(two, ka2d(24, 777), "inherent", "ftol 1e-8");
+  const Quench kk = quench(two, ka2d(24, 777), "inherent/kk", "ftol 1e-8");
+  EXPECT_NEAR(kk.vec[0], plain.vec[0], 1e-10 * std::fabs(plain.vec[0]));
+  EXPECT_NEAR(kk.vec[1], plain.vec[1], 1e-10 * std::fabs(plain.vec[1]));
+  EXPECT_EQ(kk.vec[3], plain.vec[3]);  // iterations
+  EXPECT_EQ(kk.vec[4], plain.vec[4]);  // evaluations
+  EXPECT_EQ(kk.vec[5], plain.vec[5]);  // stop reason
+  ASSERT_EQ(kk.atoms.size(), plain.atoms.size());
+  for (size_t i = 0; i < kk.atoms.size(); ++i)
+    ASSERT_NEAR(kk.atoms[i], plain.atoms[i], 1e-8) << "per-atom value " << i;
+}
+
+// quenches every 50 steps with the /kk fix (atoms migrate between ranks during the MD and the
+// quenches): the trajectory is bit-identical to one without the fix, each quench's E_IS equals the
+// plain fix's, on 1 thread and on 2
+TEST_F(KokkosStyleTest, RepeatedQuenchesLeaveTheTrajectoryBitIdentical) {
+  for (const std::string threads : {"1", "2"}) {
+    SCOPED_TRACE("threads " + threads);
+    const std::vector<std::string> args = {"-k", "on", "t", threads, "-sf", "kk"};
+    auto log_of = [](const std::string &style) {
+      return scratch_file(style == "inherent" ? "plain.txt" : "kk.txt");
+    };
+    auto run = [&](const std::string &style) {
+      open(MPI_COMM_WORLD, args);
+      commands(ka2d(16, 4321));
+      if (!style.empty())
+        commands({"suffix off", "fix is all " + style + " 50 file " + log_of(style), "suffix on"});
+      commands({"thermo 50", "run 200 post no"});
+      auto s = state();
+      std::vector<double> fix = style.empty() ? std::vector<double>{} : fix_vector("is");
+      close();
+      return std::make_pair(s, fix);
+    };
+    const auto [with_kk, kk] = run("inherent/kk");
+    const auto [with_plain, plain] = run("inherent");
+    const auto [without, none] = run("");
+    EXPECT_EQ(kk[7], 5.0);  // steps 0, 50, 100, 150, 200
+    EXPECT_EQ(with_kk.x, without.x);
+    EXPECT_EQ(with_kk.v, without.v);
+    EXPECT_EQ(with_kk.image, without.image);
+    EXPECT_EQ(with_plain.x, without.x);
+    // the last quench (step 200) of both fixes
+    if (threads == "1") {
+      EXPECT_EQ(kk, plain);
+    } else {
+      EXPECT_NEAR(kk[0], plain[0], 1e-10 * std::fabs(plain[0]));
+      EXPECT_EQ(kk[3], plain[3]);
+    }
+    // the per-quench lines of both files: the same steps and energies
+    const std::string kk_file = log_of("inherent/kk"), plain_file = log_of("inherent");
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank == 0) {
+      auto lines = [](const std::string &path) {
+        std::vector<std::string> out;
+        FILE *fp = fopen(path.c_str(), "r");
+        char buf[512];
+        while (fp && fgets(buf, sizeof buf, fp))
+          if (buf[0] != '#') out.emplace_back(buf);
+        if (fp) fclose(fp);
+        return out;
+      };
+      const auto a = lines(kk_file), b = lines(plain_file);
+      EXPECT_EQ(a.size(), 5u);
+      if (threads == "1") EXPECT_EQ(a, b);
+      else EXPECT_EQ(a.size(), b.size());
+    }
+  }
+}
+
+// a /kk style needs -k on: LAMMPS' error or the fix's own, not a crash
+TEST_F(KokkosStyleTest, KokkosStyleWithoutKokkosEnabledIsAnError) {
+  open();
+  commands(ka2d(8, 1));
+  const std::string msg = error_of("fix is all inherent/kk 10");
+  EXPECT_NE(msg, "");
+  EXPECT_NE(msg.find("KOKKOS"), std::string::npos) << msg;
+}
+
 }  // namespace
