@@ -164,14 +164,15 @@ CLI::App *add_hyperopt_command(CLI::App &app, HyperoptArgs &a) {
 
 int run_hyperopt_command(HyperoptArgs &a) {
   const std::string who = "mlglass hyperopt";
-  const auto configs = prepare(a.train, "outer-", "hyperopt.json", a.outer_folds, "--outer-folds");
-  HyperoptOptions o;
-  o.base = a.train.options;
-  o.space = a.space;
+  // before prepare(): a refused option makes no output directory
   if (!(a.space.window_min > 0.0) || a.space.window_max < a.space.window_min)
     throw CommandError(2, "--window-min must be > 0 and at most --window-max (got " +
                        std::to_string(a.space.window_min) + ", " +
                        std::to_string(a.space.window_max) + ")");
+  const auto configs = prepare(a.train, "outer-", "hyperopt.json", a.outer_folds, "--outer-folds");
+  HyperoptOptions o;
+  o.base = a.train.options;
+  o.space = a.space;
   if (a.hidden_max > 0) {
     o.space.hidden_max = a.hidden_max;
     if (o.space.hidden_min > a.hidden_max) o.space.hidden_min = a.hidden_max;

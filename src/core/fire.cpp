@@ -58,13 +58,16 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
     s.next_iteration();
     r.iterations++;
 
-    const double vdotfall = s.sum(s.local_dot(Vec::v, Vec::f));
+    // v.v and f.f are only needed when v.f > 0; one pass computes all three
+    double vdotf = 0.0, vdotv = 0.0, fdotf = 0.0;
+    s.local_fire_dots(vdotf, vdotv, fdotf);
+    const double vdotfall = s.sum(vdotf);
 
     double scale1 = 0.0, scale2 = 0.0;
     if (vdotfall > 0.0) {
       vdotf_negatif = 0;
-      const double vdotvall = s.sum(s.local_dot(Vec::v, Vec::v));
-      const double fdotfall = s.sum(s.local_dot(Vec::f, Vec::f));
+      const double vdotvall = s.sum(vdotv);
+      const double fdotfall = s.sum(fdotf);
       scale1 = 1.0 - alpha;
       if (fdotfall <= 1e-20)
         scale2 = 0.0;
@@ -100,24 +103,19 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
     const double dtv = s.min(s.local_step_limit(dt, p.dmax));
     if (flagv0) s.zero(Vec::v);
 
-    // per element the operations of LAMMPS' fused loop over atoms, in its order
     const bool mix = vdotfall > 0.0;
     if (integrator != FireIntegrator::euler_explicit) {
       // semi-implicit Euler and leapfrog kick with dtv, velocity Verlet with dtv/2 and once more
       // after the new forces; (0.5 * dtv) * ftm2v as LAMMPS writes it
       const double dtf = (integrator == FireIntegrator::verlet ? 0.5 * dtv : dtv) * s.ftm2v();
-      s.kick(dtf, false);
-      if (mix) s.scale_add(Vec::v, scale1, scale2, Vec::f);
-      s.axpy(Vec::x, dtv, Vec::v);
+      s.fire_move(dtf, mix, scale1, scale2, dtv, false);
       eprevious = ecurrent;
       ecurrent = s.energy_force();
       r.evaluations++;
       if (integrator == FireIntegrator::verlet) s.kick(dtf, false);
     } else {  // explicit Euler
       const double dtf = dtv * s.ftm2v();
-      if (mix) s.scale_add(Vec::v, scale1, scale2, Vec::f);
-      s.axpy(Vec::x, dtv, Vec::v);
-      s.kick(dtf, false);
+      s.fire_move(dtf, mix, scale1, scale2, dtv, true);
       eprevious = ecurrent;
       ecurrent = s.energy_force();
       r.evaluations++;

@@ -124,13 +124,6 @@ void MinSystem::axpy(Vec y, double a, Vec x) {
   for (int i = 0; i < n; i++) p[i] += a * q[i];
 }
 
-void MinSystem::scale_add(Vec y, double a, double b, Vec x) {
-  double *p = vec(*this, y);
-  const double *q = vec(*this, x);
-  const int n = 3 * size();
-  for (int i = 0; i < n; i++) p[i] = a * p[i] + b * q[i];
-}
-
 void MinSystem::zero(Vec y) {
   double *p = vec(*this, y);
   std::fill(p, p + 3 * size(), 0.0);
@@ -145,6 +138,28 @@ void MinSystem::kick(double dtf, bool from_rest) {
     if (from_rest)
       for (int d = 0; d < 3; d++) v[3 * i + d] = dtfm * f[3 * i + d];
     else
+      for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
+  }
+}
+
+void MinSystem::local_fire_dots(double &vdotf, double &vdotv, double &fdotf) {
+  vdotf = local_dot(Vec::v, Vec::f);
+  vdotv = local_dot(Vec::v, Vec::v);
+  fdotf = local_dot(Vec::f, Vec::f);
+}
+
+void MinSystem::fire_move(double dtf, bool mix, double a, double b, double dtv, bool kick_last) {
+  const int n = size();
+  double *x = this->x(), *v = this->v();
+  const double *f = this->f();
+  for (int i = 0; i < n; i++) {
+    const double dtfm = dtf / mass(i);
+    if (!kick_last)
+      for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
+    if (mix)
+      for (int d = 0; d < 3; d++) v[3 * i + d] = a * v[3 * i + d] + b * f[3 * i + d];
+    for (int d = 0; d < 3; d++) x[3 * i + d] += dtv * v[3 * i + d];
+    if (kick_last)
       for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
   }
 }

@@ -84,12 +84,16 @@ class MinSystem {
   // per-atom |f|^2 (max)
   virtual double local_fnorm(ForceNorm norm);
   virtual void axpy(Vec y, double a, Vec x);                 // y += a x
-  virtual void scale_add(Vec y, double a, double b, Vec x);  // y = a y + b x
   virtual void zero(Vec y);
   // v = dtf / m_i f_i (from_rest), else v += dtf / m_i f_i
   virtual void kick(double dtf, bool from_rest);
   // FIRE's step limit: dt, shortened to dmax / max_k |v_k| for atoms that would move further
   virtual double local_step_limit(double dt, double dmax);
+  // Two fused passes FIRE makes per iteration (one kernel each on a device; per element the same
+  // operations as the separate ones): local v.f, v.v and f.f; and the move: kick (v += dtf / m f),
+  // mix if `mix` (v = a v + b f), move (x += dtv v), with the kick last for explicit Euler.
+  virtual void local_fire_dots(double &vdotf, double &vdotv, double &fdotf);
+  virtual void fire_move(double dtf, bool mix, double a, double b, double dtv, bool kick_last);
 
  private:
   std::vector<std::vector<double>> work_;

@@ -149,6 +149,10 @@ def bad_numbers():
         (["train", "--manifest", "set.csv", "--out", "x", "--seed", "-1"], "--seed"),
         (["cv", "--manifest", "set.csv", "--out", "x", "--val-fraction", "0.7"], "--val-fraction"),
         (["hyperopt", "--manifest", "set.csv", "--out", "x", "--init-lr", "-1"], "--init-lr"),
+        (["hyperopt", "--manifest", "set.csv", "--out", "x", "--window-min", "0.5", "--window-max", "0.3"],
+         "--window-min"),
+        (["hyperopt", "--manifest", "set.csv", "--out", "x", "--window-max", "1.5"], "--window-max"),
+        (["hyperopt", "--manifest", "set.csv", "--out", "x", "--window-step", "0"], "--window-step"),
         (["attention", "--model", "m/best.pt", "--manifest", "set.csv", "--out", "x",
           "--threshold", "nan"], "--threshold"),
     ]

@@ -31,6 +31,29 @@
 
 namespace LAMMPS_NS {
 
+// the three sums of one FIRE pass, as one Kokkos reduction value
+struct MlglassFireDots {
+  double vf = 0.0, vv = 0.0, ff = 0.0;
+  KOKKOS_INLINE_FUNCTION MlglassFireDots &operator+=(const MlglassFireDots &o)
+  {
+    vf += o.vf;
+    vv += o.vv;
+    ff += o.ff;
+    return *this;
+  }
+};
+
+}    // namespace LAMMPS_NS
+
+namespace Kokkos {
+// the sum's identity of the reduction value (Kokkos' Sum reducer of a custom type)
+template <> struct reduction_identity<LAMMPS_NS::MlglassFireDots> {
+  KOKKOS_FORCEINLINE_FUNCTION static LAMMPS_NS::MlglassFireDots sum() { return {}; }
+};
+}    // namespace Kokkos
+
+namespace LAMMPS_NS {
+
 template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem {
  public:
   using Vec = mlglass::MinSystem::Vec;
@@ -103,17 +126,50 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
     modified(y);
   }
 
-  void scale_add(Vec y, double a, double b, Vec x) override
+  void local_fire_dots(double &vdotf, double &vdotv, double &fdotf) override
   {
-    with_view(y, [&](auto p) {
-      with_view(x, [&](auto q) {
-        Kokkos::parallel_for(
-            policy(), LAMMPS_LAMBDA(int i) {
-              for (int d = 0; d < 3; d++) p(i, d) = a * p(i, d) + b * q(i, d);
-            });
-      });
+    auto v = v_view();
+    auto f = f_view();
+    MlglassFireDots sums;
+    Kokkos::parallel_reduce(
+        policy(),
+        LAMMPS_LAMBDA(int i, MlglassFireDots &s) {
+          s.vf += v(i, 0) * f(i, 0) + v(i, 1) * f(i, 1) + v(i, 2) * f(i, 2);
+          s.vv += v(i, 0) * v(i, 0) + v(i, 1) * v(i, 1) + v(i, 2) * v(i, 2);
+          s.ff += f(i, 0) * f(i, 0) + f(i, 1) * f(i, 1) + f(i, 2) * f(i, 2);
+        },
+        sums);
+    vdotf = sums.vf;
+    vdotv = sums.vv;
+    fdotf = sums.ff;
+  }
+
+  void fire_move(double dtf, bool mix, double a, double b, double dtv, bool kick_last) override
+  {
+    auto v = v_view();
+    auto f = f_view();
+    auto type = atomKK->k_type.template view<DeviceType>();
+    atomKK->sync(space, TYPE_MASK);
+    const bool per_atom = atom->rmass != nullptr;
+    if (per_atom) atomKK->sync(space, RMASS_MASK);
+    auto rmass = atomKK->k_rmass.template view<DeviceType>();
+    atomKK->k_mass.template sync<DeviceType>();
+    auto mass = atomKK->k_mass.template view<DeviceType>();
+    with_view(Vec::x, [&](auto x) {
+      Kokkos::parallel_for(
+          policy(), LAMMPS_LAMBDA(int i) {
+            const double dtfm = dtf / (per_atom ? rmass(i) : mass(type(i)));
+            if (!kick_last)
+              for (int d = 0; d < 3; d++) v(i, d) += dtfm * f(i, d);
+            if (mix)
+              for (int d = 0; d < 3; d++) v(i, d) = a * v(i, d) + b * f(i, d);
+            for (int d = 0; d < 3; d++) x(i, d) += dtv * v(i, d);
+            if (kick_last)
+              for (int d = 0; d < 3; d++) v(i, d) += dtfm * f(i, d);
+          });
     });
-    modified(y);
+    modified(Vec::x);
+    modified(Vec::v);
   }
 
   void zero(Vec y) override
