@@ -148,17 +148,11 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
   {
     auto v = v_view();
     auto f = f_view();
-    auto type = atomKK->k_type.template view<DeviceType>();
-    atomKK->sync(space, TYPE_MASK);
-    const bool per_atom = atom->rmass != nullptr;
-    if (per_atom) atomKK->sync(space, RMASS_MASK);
-    auto rmass = atomKK->k_rmass.template view<DeviceType>();
-    atomKK->k_mass.template sync<DeviceType>();
-    auto mass = atomKK->k_mass.template view<DeviceType>();
+    const Masses m = masses();
     with_view(Vec::x, [&](auto x) {
       Kokkos::parallel_for(
           policy(), LAMMPS_LAMBDA(int i) {
-            const double dtfm = dtf / (per_atom ? rmass(i) : mass(type(i)));
+            const double dtfm = dtf / m(i);
             if (!kick_last)
               for (int d = 0; d < 3; d++) v(i, d) += dtfm * f(i, d);
             if (mix)
@@ -187,16 +181,10 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
   {
     auto v = v_view();
     auto f = f_view();
-    auto type = atomKK->k_type.template view<DeviceType>();
-    atomKK->sync(space, TYPE_MASK);
-    const bool per_atom = atom->rmass != nullptr;
-    if (per_atom) atomKK->sync(space, RMASS_MASK);
-    auto rmass = atomKK->k_rmass.template view<DeviceType>();
-    atomKK->k_mass.template sync<DeviceType>();
-    auto mass = atomKK->k_mass.template view<DeviceType>();
+    const Masses m = masses();
     Kokkos::parallel_for(
         policy(), LAMMPS_LAMBDA(int i) {
-          const double dtfm = dtf / (per_atom ? rmass(i) : mass(type(i)));
+          const double dtfm = dtf / m(i);
           if (from_rest)
             for (int d = 0; d < 3; d++) v(i, d) = dtfm * f(i, d);
           else
@@ -272,6 +260,25 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
 
  private:
   AtomKokkos *atomKK;
+
+  // the mass of local atom i in this space: per-atom (rmass) or per-type
+  struct Masses {
+    typename ArrayTypes<DeviceType>::t_int_1d type;
+    typename ArrayTypes<DeviceType>::t_float_1d rmass, mass;
+    bool per_atom;
+    KOKKOS_INLINE_FUNCTION double operator()(int i) const
+    {
+      return per_atom ? rmass(i) : mass(type(i));
+    }
+  };
+  Masses masses()
+  {
+    const bool per_atom = atom->rmass != nullptr;
+    atomKK->sync(space, per_atom ? RMASS_MASK : TYPE_MASK);
+    atomKK->k_mass.template sync<DeviceType>();
+    return {atomKK->k_type.template view<DeviceType>(), atomKK->k_rmass.template view<DeviceType>(),
+            atomKK->k_mass.template view<DeviceType>(), per_atom};
+  }
 
   Kokkos::RangePolicy<DeviceType> policy() const
   {
