@@ -206,7 +206,8 @@ TEST_F(KokkosStyleTest, FireOnTheDeviceEqualsThePlainFix) {
 
 // min cg and min flow under fix inherent/kk run as in the plain fix (host vectors)
 TEST_F(KokkosStyleTest, OtherMinimizersAsThePlainFix) {
-  for (const std::string args : {"min cg ftol 1e-6", "min cg shift no ftol 1e-6"}) {
+  for (const std::string args :
+       {"min cg ftol 1e-6", "min cg shift no ftol 1e-6", "min flow ftol 1e-2 flowtol 1e-2"}) {
     SCOPED_TRACE(args);
     const Quench plain = quench({"-k", "on", "-sf", "kk"}, ka2d(24, 777), "inherent", args);
     const Quench kk = quench({"-k", "on", "-sf", "kk"}, ka2d(24, 777), "inherent/kk", args);
