@@ -9,8 +9,10 @@
 # LAMMPS compiles every .cpp of a package directory, so nothing else is copied: no CNN, T_g fit,
 # renderer or labelling) plus the headers of src/ML-GLASS, src/core and src/model; the CMake module
 # to <lammps>/cmake/Modules/Packages/ML-GLASS.cmake; the KOKKOS variants (MLGLASS_KOKKOS_FILES,
-# src/ML-GLASS/KOKKOS) to <lammps>/src/KOKKOS, where LAMMPS compiles them with KOKKOS on; and adds ML-GLASS to the package lists of
-# <lammps>/cmake/CMakeLists.txt. Running it again replaces the files and leaves the lists as they are.
+# src/ML-GLASS/KOKKOS) to <lammps>/src/KOKKOS, where LAMMPS compiles them with KOKKOS on, listed
+# in src/KOKKOS/.ml-glass-installed; and adds ML-GLASS to the package lists of
+# <lammps>/cmake/CMakeLists.txt. Running it again replaces the files (removing the KOKKOS files
+# of the previous list) and leaves the package lists as they are.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LMP=${1:?usage: install-in-tree.sh /path/to/lammps}
