@@ -290,6 +290,17 @@ TEST_F(KokkosStyleTest, RepeatedQuenchesLeaveTheTrajectoryBitIdentical) {
   }
 }
 
+// where no /kk style exists (the plugin, a LAMMPS without KOKKOS), naming one is LAMMPS' usual
+// error for an unknown style, with or without -k on
+TEST_F(LammpsTest, KokkosStyleWhereThereIsNoneIsLammpsUsualError) {
+  if (lammps_has_style(lmp, "fix", "inherent/kk"))
+    GTEST_SKIP() << "this LAMMPS has fix inherent/kk (ML-GLASS in-tree with KOKKOS)";
+  commands(ka2d(8, 1));
+  const std::string msg = error_of("fix is all inherent/kk 10");
+  EXPECT_NE(msg.find("Unrecognized fix style"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("inherent/kk"), std::string::npos) << msg;
+}
+
 // a /kk style needs -k on: LAMMPS' error or the fix's own, not a crash
 TEST_F(KokkosStyleTest, KokkosStyleWithoutKokkosEnabledIsAnError) {
   open();
