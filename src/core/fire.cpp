@@ -36,7 +36,7 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
   std::int64_t last_negative = 0;
   const std::int64_t ntimestep_start = 0;
   int vdotf_negatif = 0;
-  s.zero(MinSystem::Vec::v);
+  s.zero_velocities();
   bool flagv0 = true;
   double ecurrent = initial_energy, eprevious = initial_energy;
   const FireIntegrator integrator = p.integrator;
@@ -46,7 +46,6 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
     return finish_minimization(s, r, reason, ecurrent);
   };
 
-  using Vec = MinSystem::Vec;
   if (integrator == FireIntegrator::leapfrog) {  // initial half step
     s.energy_force();
     r.evaluations++;
@@ -58,7 +57,7 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
     s.next_iteration();
     r.iterations++;
 
-    // v.v and f.f are only needed when v.f > 0; one pass computes all three
+    // v.v and f.f are only needed when v.f > 0; one pass computes all three (same sums)
     double vdotf = 0.0, vdotv = 0.0, fdotf = 0.0;
     s.local_fire_dots(vdotf, vdotv, fdotf);
     const double vdotfall = s.sum(vdotf);
@@ -87,8 +86,8 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
       }
       vdotf_negatif++;
       if (p.vdfmax > 0 && vdotf_negatif > p.vdfmax) return finish(StopReason::max_vdotf_negative);
-      if (p.halfstepback) s.axpy(Vec::x, -(0.5 * dt), Vec::v);  // x -= 0.5 dt v, bit for bit
-      s.zero(Vec::v);
+      if (p.halfstepback) s.step_back(-(0.5 * dt));  // x -= 0.5 dt v, bit for bit
+      s.zero_velocities();
       flagv0 = true;
     }
 
@@ -101,7 +100,7 @@ MinResult fire_minimize(MinSystem &s, const FireParams &p, double dt0, double in
 
     // limit the step so no particle moves further than dmax
     const double dtv = s.min(s.local_step_limit(dt, p.dmax));
-    if (flagv0) s.zero(Vec::v);
+    if (flagv0) s.zero_velocities();
 
     const bool mix = vdotfall > 0.0;
     if (integrator != FireIntegrator::euler_explicit) {

@@ -85,19 +85,15 @@ double fnorm_max(MinSystem &s) { return s.max(s.local_fnorm(ForceNorm::max)); }
 
 // ---- the host implementations of the vector operations -----------------------------------------
 
-namespace {
-double *vec(MinSystem &s, MinSystem::Vec a) {
-  return a == MinSystem::Vec::x ? s.x() : (a == MinSystem::Vec::v ? s.v() : s.f());
-}
-}  // namespace
-
-double MinSystem::local_dot(Vec a, Vec b) {
-  const double *p = vec(*this, a), *q = vec(*this, b);
+void MinSystem::local_fire_dots(double &vdotf, double &vdotv, double &fdotf) {
+  const double *v = this->v(), *f = this->f();
   const int n = size();
-  double sum = 0.0;
-  for (int i = 0; i < n; i++)
-    sum += p[3 * i] * q[3 * i] + p[3 * i + 1] * q[3 * i + 1] + p[3 * i + 2] * q[3 * i + 2];
-  return sum;
+  vdotf = vdotv = fdotf = 0.0;
+  for (int i = 0; i < n; i++) {
+    vdotf += v[3 * i] * f[3 * i] + v[3 * i + 1] * f[3 * i + 1] + v[3 * i + 2] * f[3 * i + 2];
+    vdotv += v[3 * i] * v[3 * i] + v[3 * i + 1] * v[3 * i + 1] + v[3 * i + 2] * v[3 * i + 2];
+    fdotf += f[3 * i] * f[3 * i] + f[3 * i + 1] * f[3 * i + 1] + f[3 * i + 2] * f[3 * i + 2];
+  }
 }
 
 double MinSystem::local_fnorm(ForceNorm norm) {
@@ -117,16 +113,16 @@ double MinSystem::local_fnorm(ForceNorm norm) {
   return local;
 }
 
-void MinSystem::axpy(Vec y, double a, Vec x) {
-  double *p = vec(*this, y);
-  const double *q = vec(*this, x);
-  const int n = 3 * size();
-  for (int i = 0; i < n; i++) p[i] += a * q[i];
+void MinSystem::zero_velocities() {
+  double *v = this->v();
+  std::fill(v, v + 3 * size(), 0.0);
 }
 
-void MinSystem::zero(Vec y) {
-  double *p = vec(*this, y);
-  std::fill(p, p + 3 * size(), 0.0);
+void MinSystem::step_back(double c) {
+  double *x = this->x();
+  const double *v = this->v();
+  const int n = 3 * size();
+  for (int i = 0; i < n; i++) x[i] += c * v[i];
 }
 
 void MinSystem::kick(double dtf, bool from_rest) {
@@ -140,12 +136,6 @@ void MinSystem::kick(double dtf, bool from_rest) {
     else
       for (int d = 0; d < 3; d++) v[3 * i + d] += dtfm * f[3 * i + d];
   }
-}
-
-void MinSystem::local_fire_dots(double &vdotf, double &vdotv, double &fdotf) {
-  vdotf = local_dot(Vec::v, Vec::f);
-  vdotv = local_dot(Vec::v, Vec::v);
-  fdotf = local_dot(Vec::f, Vec::f);
 }
 
 void MinSystem::fire_move(double dtf, bool mix, double a, double b, double dtv, bool kick_last) {

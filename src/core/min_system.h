@@ -73,26 +73,23 @@ class MinSystem {
   virtual void rewrap_reference() {}
 
   // ---- FIRE's vector operations and the force norms ------------------------------------------
-  // Each works on this rank's 3 * size() values of x(), v() or f(); sums and limits are local (the
+  // Each works on this rank's 3 * size() values of x(), v(), f(); sums and limits are local (the
   // caller reduces them with sum(), min(), max()). The defaults loop over the arrays x(), v(), f()
   // return, in LAMMPS' operation order. A system whose arrays live elsewhere (device memory: fix
   // inherent/kk) overrides all of them, and FIRE then never touches x(), v(), f() itself.
-  enum class Vec { x, v, f };
-  // sum over atoms of a0 b0 + a1 b1 + a2 b2
-  virtual double local_dot(Vec a, Vec b);
+  // v.f, v.v and f.f, each summed over atoms as a0 b0 + a1 b1 + a2 b2 (one pass)
+  virtual void local_fire_dots(double &vdotf, double &vdotv, double &fdotf);
   // the local part of the squared force norm: sum of f_k^2 (two), largest f_k^2 (inf), largest
   // per-atom |f|^2 (max)
   virtual double local_fnorm(ForceNorm norm);
-  virtual void axpy(Vec y, double a, Vec x);                 // y += a x
-  virtual void zero(Vec y);
+  virtual void zero_velocities();
+  virtual void step_back(double c);  // x += c v (FIRE's half step back with c = -dt/2)
   // v = dtf / m_i f_i (from_rest), else v += dtf / m_i f_i
   virtual void kick(double dtf, bool from_rest);
   // FIRE's step limit: dt, shortened to dmax / max_k |v_k| for atoms that would move further
   virtual double local_step_limit(double dt, double dmax);
-  // Two fused passes FIRE makes per iteration (one kernel each on a device; per element the same
-  // operations as the separate ones): local v.f, v.v and f.f; and the move: kick (v += dtf / m f),
-  // mix if `mix` (v = a v + b f), move (x += dtv v), with the kick last for explicit Euler.
-  virtual void local_fire_dots(double &vdotf, double &vdotv, double &fdotf);
+  // FIRE's move in one pass (per element LAMMPS' order): kick (v += dtf / m f), mix if `mix`
+  // (v = a v + b f), move (x += dtv v); explicit Euler (kick_last) kicks after the move.
   virtual void fire_move(double dtf, bool mix, double a, double b, double dtv, bool kick_last);
 
  private:

@@ -56,28 +56,11 @@ namespace LAMMPS_NS {
 
 template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem {
  public:
-  using Vec = mlglass::MinSystem::Vec;
   static constexpr ExecutionSpace space = ExecutionSpaceFromDevice<DeviceType>::space;
 
   LammpsMinSystemKokkos(LAMMPS *lmp, int groupbit) :
       LammpsMinSystem(lmp, groupbit), atomKK(dynamic_cast<AtomKokkos *>(lmp->atom))
   {
-  }
-
-  double local_dot(Vec a, Vec b) override
-  {
-    double sum = 0.0;
-    with_view(a, [&](auto p) {
-      with_view(b, [&](auto q) {
-        Kokkos::parallel_reduce(
-            policy(),
-            LAMMPS_LAMBDA(int i, double &s) {
-              s += p(i, 0) * q(i, 0) + p(i, 1) * q(i, 1) + p(i, 2) * q(i, 2);
-            },
-            sum);
-      });
-    });
-    return sum;
   }
 
   double local_fnorm(mlglass::ForceNorm norm) override
@@ -113,17 +96,15 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
     return local < 0.0 ? 0.0 : local;    // Max starts at the lowest double; no atoms: 0
   }
 
-  void axpy(Vec y, double a, Vec x) override
+  void step_back(double c) override
   {
-    with_view(y, [&](auto p) {
-      with_view(x, [&](auto q) {
-        Kokkos::parallel_for(
-            policy(), LAMMPS_LAMBDA(int i) {
-              for (int d = 0; d < 3; d++) p(i, d) += a * q(i, d);
-            });
-      });
-    });
-    modified(y);
+    auto x = x_view();
+    auto v = v_view();
+    Kokkos::parallel_for(
+        policy(), LAMMPS_LAMBDA(int i) {
+          for (int d = 0; d < 3; d++) x(i, d) += c * v(i, d);
+        });
+    atomKK->modified(space, X_MASK);
   }
 
   void local_fire_dots(double &vdotf, double &vdotv, double &fdotf) override
@@ -149,32 +130,29 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
     auto v = v_view();
     auto f = f_view();
     const Masses m = masses();
-    with_view(Vec::x, [&](auto x) {
-      Kokkos::parallel_for(
-          policy(), LAMMPS_LAMBDA(int i) {
-            const double dtfm = dtf / m(i);
-            if (!kick_last)
-              for (int d = 0; d < 3; d++) v(i, d) += dtfm * f(i, d);
-            if (mix)
-              for (int d = 0; d < 3; d++) v(i, d) = a * v(i, d) + b * f(i, d);
-            for (int d = 0; d < 3; d++) x(i, d) += dtv * v(i, d);
-            if (kick_last)
-              for (int d = 0; d < 3; d++) v(i, d) += dtfm * f(i, d);
-          });
-    });
-    modified(Vec::x);
-    modified(Vec::v);
+    auto x = x_view();
+    Kokkos::parallel_for(
+        policy(), LAMMPS_LAMBDA(int i) {
+          const double dtfm = dtf / m(i);
+          if (!kick_last)
+            for (int d = 0; d < 3; d++) v(i, d) += dtfm * f(i, d);
+          if (mix)
+            for (int d = 0; d < 3; d++) v(i, d) = a * v(i, d) + b * f(i, d);
+          for (int d = 0; d < 3; d++) x(i, d) += dtv * v(i, d);
+          if (kick_last)
+            for (int d = 0; d < 3; d++) v(i, d) += dtfm * f(i, d);
+        });
+    atomKK->modified(space, X_MASK | V_MASK);
   }
 
-  void zero(Vec y) override
+  void zero_velocities() override
   {
-    with_view(y, [&](auto p) {
-      Kokkos::parallel_for(
-          policy(), LAMMPS_LAMBDA(int i) {
-            for (int d = 0; d < 3; d++) p(i, d) = 0.0;
-          });
-    });
-    modified(y);
+    auto v = v_view();
+    Kokkos::parallel_for(
+        policy(), LAMMPS_LAMBDA(int i) {
+          for (int d = 0; d < 3; d++) v(i, d) = 0.0;
+        });
+    atomKK->modified(space, V_MASK);
   }
 
   void kick(double dtf, bool from_rest) override
@@ -190,7 +168,7 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
           else
             for (int d = 0; d < 3; d++) v(i, d) += dtfm * f(i, d);
         });
-    modified(Vec::v);
+    atomKK->modified(space, V_MASK);
   }
 
   double local_step_limit(double dt, double dmax) override
@@ -255,7 +233,7 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
         policy(), LAMMPS_LAMBDA(int i) {
           if (!(mask(i) & bit)) f(i, 0) = f(i, 1) = f(i, 2) = 0.0;
         });
-    modified(Vec::f);
+    atomKK->modified(space, F_MASK);
   }
 
  private:
@@ -284,13 +262,12 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
   {
     return Kokkos::RangePolicy<DeviceType>(0, atom->nlocal);
   }
-  static unsigned int mask_of(Vec a)
+  // the views of x, v and f in this space, synced there first (x may be LayoutLeft, v and f not)
+  auto x_view()
   {
-    return a == Vec::x ? X_MASK : (a == Vec::v ? V_MASK : F_MASK);
+    atomKK->sync(space, X_MASK);
+    return atomKK->k_x.template view<DeviceType>();
   }
-  void modified(Vec a) { atomKK->modified(space, mask_of(a)); }
-
-  // the views of v and f in this space, synced there first
   auto v_view()
   {
     atomKK->sync(space, V_MASK);
@@ -300,17 +277,6 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
   {
     atomKK->sync(space, F_MASK);
     return atomKK->k_f.template view<DeviceType>();
-  }
-  // call(view) with the view of x, v or f (their types may differ: x can be LayoutLeft)
-  template <class Call> void with_view(Vec a, Call call)
-  {
-    atomKK->sync(space, mask_of(a));
-    if (a == Vec::x)
-      call(atomKK->k_x.template view<DeviceType>());
-    else if (a == Vec::v)
-      call(atomKK->k_v.template view<DeviceType>());
-    else
-      call(atomKK->k_f.template view<DeviceType>());
   }
 };
 
