@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command: build everything from Debian packages, then run the whole test suite
 # against LAMMPS 29Sep2021 (Debian 12, with KOKKOS: core library, model, trainer, CLI, LAMMPS
-# in-process with the plugin on 1/2/4 MPI ranks, -k on, examples, in-tree package), and every test
-# that runs LAMMPS (ctest label `lammps`) once more against LAMMPS 4Jul2026 (tools/setup-lammps.sh
-# newest; build/mlglass-newest builds only the plugin and the LAMMPS tests).
+# in-process with the plugin on 1/2/4 MPI ranks, -k on, examples, and the in-tree package build
+# unless the KOKKOS tree below, itself an in-tree build, is built), and every test that runs LAMMPS
+# (ctest label `lammps`) once more against LAMMPS 4Jul2026 (tools/setup-lammps.sh newest;
+# build/mlglass-newest builds only the plugin and the LAMMPS test binaries).
 #
 # The KOKKOS tests (ctest label `kokkos`: the styles under -k on -sf kk, the /kk variants against
 # the plain styles) run once more against LAMMPS 4Feb2025 with KOKKOS, Kokkos 4.6 and ML-GLASS
