@@ -54,9 +54,12 @@ set(MLGLASS_STYLE_SOURCES
 # style of foo.h is registered; the plugin build ignores them. Headers without a .cpp of their
 # own (min_system_kokkos.h) are listed too: they are installed the same way.
 set(MLGLASS_KOKKOS_FILES
+  mlglass_kokkos.h
   fix_inherent_kokkos.h
   fix_inherent_kokkos.cpp
   min_system_kokkos.h
+  compute_bgraph_kokkos.h
+  compute_bgraph_kokkos.cpp
 )
 
 # Absolute paths of every source file the LAMMPS styles need, in out_var: MLGLASS_STYLE_SOURCES,

@@ -116,7 +116,12 @@ void ComputeBGraph::init()
   }
   cutsq = search_cutoff * search_cutoff;
 
-  // The graph needs B particles and enough group atoms to have k neighbours each.
+  mlglass_compat::request_occasional_full(neighbor, this, instance_me, search_cutoff);
+
+  // The graph needs B particles and enough group atoms to have k neighbours each. A dynamic
+  // group's members are known only once the run has updated them (its masks are still empty
+  // before its first run): each evaluation checks the neighbour count instead.
+  if (group->dynamic[igroup]) return;
   bigint nb_local = 0, nb = 0;
   for (int i = 0; i < atom->nlocal; i++)
     if (in_group(i) && atom->type[i] == btype) nb_local++;
@@ -127,8 +132,6 @@ void ComputeBGraph::init()
   if (group->count(igroup) <= k)
     error->all(FLERR, "Compute bgraph: group {} has {} atoms, need more than k = {}",
                group->names[igroup], group->count(igroup), k);
-
-  mlglass_compat::request_occasional_full(neighbor, this, instance_me, search_cutoff);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -171,14 +174,7 @@ void ComputeBGraph::evaluate(int caller_flag)
     array_atom = components;
   }
 
-  mlglass_compat::kokkos_host_read(lmp, datamask_read);
-  mlglass_compat::build_occasional(neighbor, list, update->firststep == update->ntimestep);
-
-  if (group->dynamic[igroup]) {
-    commmode = MASK;
-    mlglass_compat::forward_comm(comm, this);
-  }
-
+  prepare();
   find_out_links();
   build_adjacency();
   resolve_components();
@@ -186,6 +182,21 @@ void ComputeBGraph::evaluate(int caller_flag)
 
   evaluated_step = update->ntimestep;
   evaluated_flag = caller_flag;
+}
+
+/* ----------------------------------------------------------------------
+   Current positions, neighbour list and (dynamic group) ghost masks on the host.
+------------------------------------------------------------------------- */
+
+void ComputeBGraph::prepare()
+{
+  mlglass_compat::kokkos_host_read(lmp, datamask_read);
+  mlglass_compat::build_occasional(neighbor, list, update->firststep == update->ntimestep);
+
+  if (group->dynamic[igroup]) {
+    commmode = MASK;
+    mlglass_compat::forward_comm(comm, this);
+  }
 }
 
 /* ----------------------------------------------------------------------
@@ -235,21 +246,28 @@ void ComputeBGraph::find_out_links()
       }
   }
 
-  tagint short_all;
-  MPI_Allreduce(&short_id, &short_all, 1, MPI_LMP_TAGINT, MPI_MIN, world);
-  if (short_all != MAXTAGINT) {
-    // Report the count from the rank that owns the atom.
-    int count_all = -1, mine = (short_id == short_all) ? short_count : -1;
-    MPI_Allreduce(&mine, &count_all, 1, MPI_INT, MPI_MAX, world);
-    error->all(
-        FLERR,
-        "Compute bgraph: atom {} has only {} group neighbours within cutoff {}, needs k = {}; "
-        "increase the cutoff keyword",
-        short_all, count_all, std::sqrt(cutsq), k);
-  }
+  error_short(short_id, short_count);
 
   commmode = OUTLINKS;
   mlglass_compat::forward_comm(comm, this);
+}
+
+/* ----------------------------------------------------------------------
+   Collective: the error for the smallest atom ID (MAXTAGINT: none on this rank) that found fewer
+   than k neighbours, with the count from the rank that owns it.
+------------------------------------------------------------------------- */
+
+void ComputeBGraph::error_short(tagint short_id, int short_count)
+{
+  tagint short_all;
+  MPI_Allreduce(&short_id, &short_all, 1, MPI_LMP_TAGINT, MPI_MIN, world);
+  if (short_all == MAXTAGINT) return;
+  int count_all = -1, mine = (short_id == short_all) ? short_count : -1;
+  MPI_Allreduce(&mine, &count_all, 1, MPI_INT, MPI_MAX, world);
+  error->all(FLERR,
+             "Compute bgraph: atom {} has only {} group neighbours within cutoff {}, needs k = {}; "
+             "increase the cutoff keyword",
+             short_all, count_all, std::sqrt(cutsq), k);
 }
 
 /* ----------------------------------------------------------------------
@@ -387,7 +405,7 @@ void ComputeBGraph::reduce_metrics()
   tagint *tag = atom->tag;
 
   // local counts: components, bb_links, isolated_a, isolated_b, links
-  bigint local[5] = {0, 0, 0, 0, 0}, total[5];
+  bigint local[5] = {0, 0, 0, 0, 0};
   for (int i = 0; i < nlocal; i++) {
     if (!in_group(i)) continue;
     if (degree[i] == 0) {
@@ -402,7 +420,15 @@ void ComputeBGraph::reduce_metrics()
       if (is_b(i) && is_b(j)) local[1]++;
     }
   }
-  MPI_Allreduce(local, total, 5, MPI_LMP_BIGINT, MPI_SUM, world);
+  finish_metrics(local);
+}
+
+/* ---------------------------------------------------------------------- */
+
+void ComputeBGraph::finish_metrics(const bigint local[5])
+{
+  bigint total[5];
+  MPI_Allreduce(const_cast<bigint *>(local), total, 5, MPI_LMP_BIGINT, MPI_SUM, world);
   const bigint largest = largest_component();
   mlglass::BGraphMetrics m;
   m.components = total[0];

@@ -37,7 +37,7 @@ class ComputeBGraph : public Compute {
   void unpack_forward_comm(int, int, double *) override;
   double memory_usage() override;
 
- private:
+ protected:
   enum CommMode { OUTLINKS, LABELS, MASK };
 
   int btype;        // LAMMPS type of the B particles
@@ -63,11 +63,18 @@ class ComputeBGraph : public Compute {
   int evaluated_flag;    // invoked_flag bit of the call that evaluated
 
   void evaluate(int caller_flag);
-  void find_out_links();
-  void build_adjacency();
-  void resolve_components();
-  void reduce_metrics();
+  // The steps of an evaluation; compute bgraph/kk runs them as Kokkos kernels. After
+  // resolve_components(), label and degree hold the owned atoms' results on the host.
+  virtual void prepare();
+  virtual void find_out_links();
+  virtual void build_adjacency();
+  virtual void resolve_components();
+  virtual void reduce_metrics();
+  // the global vector from this rank's counts (components, bb_links, isolated_a, isolated_b,
+  // links) and the largest component (from label and degree)
+  void finish_metrics(const bigint local[5]);
   bigint largest_component();
+  void error_short(tagint short_id, int short_count);
   bool is_b(int i) const { return atom->type[i] == btype; }
   bool in_group(int i) const { return atom->mask[i] & groupbit; }
 };

@@ -142,6 +142,19 @@ TEST_F(ComputeBGraphTest, GroupRestrictsParticipants) {
   EXPECT_GT(v[4], 0.0);
 }
 
+// a dynamic group is empty until its first run updates it: the compute must not refuse it at
+// init (it did: "group d has no atoms of btype 2"), and equals the static group of the same atoms
+TEST_F(ComputeBGraphTest, DynamicGroupOnItsFirstRun) {
+  random_system(2, 600, 31);
+  commands({"region left block INF 11 INF INF INF INF", "group d dynamic all region left",
+            "group s region left", "compute bg d bgraph cutoff 2.5",
+            "compute bs s bgraph cutoff 2.5", "thermo_style custom step c_bg[1] c_bs[1]",
+            "run 0 post no"});
+  const auto dynamic = compute_vector("bg", BGraphMetrics::count);
+  EXPECT_GT(dynamic[0], 0.0);
+  EXPECT_EQ(dynamic, compute_vector("bs", BGraphMetrics::count));
+}
+
 TEST_F(ComputeBGraphTest, VariablesAndFixAveTimeSeeTheVector) {
   random_system(2, 400, 5);
   commands({"compute bg all bgraph", "thermo_style custom step c_bg[1] c_bg[2] c_bg[3]",

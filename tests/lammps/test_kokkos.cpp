@@ -290,6 +290,93 @@ TEST_F(KokkosStyleTest, RepeatedQuenchesLeaveTheTrajectoryBitIdentical) {
   }
 }
 
+// ---- compute bgraph/kk ----------------------------------------------------------------------
+
+class BGraphKokkosTest : public KokkosStyleTest {
+ protected:
+  struct Graph {
+    std::vector<double> vec, atoms;
+  };
+  // the global vector and the per-atom array of `compute bg <group> <style> <args>` after `setup`
+  // and `run <steps>` (thermo every `every` steps evaluates it during the run)
+  Graph bgraph(const std::vector<std::string> &kokkos_args, const std::vector<std::string> &setup,
+               const std::string &style, const std::string &args, int steps = 0,
+               const std::string &group = "all") {
+    open(MPI_COMM_WORLD, kokkos_args);
+    commands(setup);
+    commands({"suffix off", "compute bg " + group + " " + style + " " + args, "suffix on",
+              "thermo_style custom step pe c_bg[1] c_bg[2] c_bg[3] c_bg[6]", "thermo 25",
+              "run " + std::to_string(steps) + " post no"});
+    Graph g{compute_vector("bg", 6), gather_peratom("c_bg", 2)};
+    close();
+    return g;
+  }
+};
+
+// the device kNN, adjacency, union-find and labels give the plain compute's numbers exactly: the
+// six metrics and every atom's component ID and degree; both link rules, k 1-4, the cutoff
+// keyword, normalize, a subset group, a dynamic group, 3D; on 1 thread and on 2
+TEST_F(BGraphKokkosTest, EqualsThePlainCompute) {
+  auto ka2d_md = [](int seed) {
+    auto setup = ka2d(24, seed);
+    setup.insert(setup.end(), {"run 200 post no", "region left block INF 12 INF INF INF INF",
+                               "group left region left",
+                               "group moving dynamic all region left every 1"});
+    return setup;
+  };
+  struct Case {
+    std::vector<std::string> setup;
+    std::string args, group;
+  };
+  const std::vector<Case> cases = {
+      {ka2d_md(777), "", "all"},
+      {ka2d_md(778), "k 3 rule symmetric", "all"},
+      {ka2d_md(779), "k 1 normalize yes", "all"},
+      {ka2d_md(780), "k 4 rule symmetric cutoff 2.0", "all"},
+      {ka2d_md(781), "k 2", "left"},
+      {ka2d_md(782), "k 2 rule symmetric", "moving"},
+      {lj3d(11), "btype 1 k 3", "all"},
+  };
+  for (const std::string threads : {"1", "2"}) {
+    const std::vector<std::string> args = {"-k", "on", "t", threads, "-sf", "kk"};
+    for (const auto &c : cases) {
+      SCOPED_TRACE("threads " + threads + ", group " + c.group + ", " + c.args);
+      const Graph plain = bgraph(args, c.setup, "bgraph", c.args, 0, c.group);
+      const Graph kk = bgraph(args, c.setup, "bgraph/kk", c.args, 0, c.group);
+      EXPECT_GT(plain.vec[4], 0.0);  // links
+      EXPECT_EQ(kk.vec, plain.vec);
+      EXPECT_EQ(kk.atoms, plain.atoms);
+    }
+  }
+}
+
+// evaluated during MD (atoms migrate between ranks and cross the periodic boundaries) and after
+// it: the same metrics and per-atom values as the plain compute along the same trajectory
+TEST_F(BGraphKokkosTest, EqualsThePlainComputeAfterMigration) {
+  const std::vector<std::string> args = {"-k", "on", "t", "2", "-sf", "kk"};
+  const Graph plain = bgraph(args, ka2d(16, 4321), "bgraph", "k 2", 200);
+  const Graph kk = bgraph(args, ka2d(16, 4321), "bgraph/kk", "k 2", 200);
+  EXPECT_GT(plain.vec[0], 0.0);
+  EXPECT_EQ(kk.vec, plain.vec);
+  EXPECT_EQ(kk.atoms, plain.atoms);
+}
+
+// bad input: the plain compute's errors, word for word
+TEST_F(BGraphKokkosTest, SameErrorsAsThePlainCompute) {
+  auto error_with = [&](const std::string &style) {
+    open(MPI_COMM_WORLD, {"-k", "on", "-sf", "kk"});
+    commands(ka2d(12, 5));
+    commands({"suffix off", "compute bg all " + style + " k 3 cutoff 0.5", "suffix on",
+              "thermo_style custom step c_bg[1]"});
+    const std::string msg = error_of("run 0 post no");
+    close();
+    return msg;
+  };
+  const std::string plain = error_with("bgraph"), kk = error_with("bgraph/kk");
+  EXPECT_NE(plain.find("group neighbours within cutoff"), std::string::npos) << plain;
+  EXPECT_EQ(kk, plain);
+}
+
 // where no /kk style exists (the plugin, a LAMMPS without KOKKOS), naming one is LAMMPS' usual
 // error for an unknown style, with or without -k on
 TEST_F(LammpsTest, KokkosStyleWhereThereIsNoneIsLammpsUsualError) {
@@ -301,13 +388,19 @@ TEST_F(LammpsTest, KokkosStyleWhereThereIsNoneIsLammpsUsualError) {
   EXPECT_NE(msg.find("inherent/kk"), std::string::npos) << msg;
 }
 
-// a /kk style needs -k on: LAMMPS' error or the fix's own, not a crash
+// a /kk style needs -k on: the style's own error, not a crash
 TEST_F(KokkosStyleTest, KokkosStyleWithoutKokkosEnabledIsAnError) {
   open();
   commands(ka2d(8, 1));
-  const std::string msg = error_of("fix is all inherent/kk 10");
-  EXPECT_NE(msg, "");
-  EXPECT_NE(msg.find("KOKKOS"), std::string::npos) << msg;
+  std::string msg = error_of("fix is all inherent/kk 10");
+  EXPECT_NE(msg.find("Fix inherent/kk needs the KOKKOS package enabled at run time (-k on)"),
+            std::string::npos)
+      << msg;
+  msg = error_of("compute bg all bgraph/kk");
+  EXPECT_NE(msg.find("Compute bgraph/kk needs the KOKKOS package enabled at run time (-k on); "
+                     "without it use compute bgraph"),
+            std::string::npos)
+      << msg;
 }
 
 }  // namespace

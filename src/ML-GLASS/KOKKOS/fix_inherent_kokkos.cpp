@@ -6,32 +6,17 @@
 #include "fix_inherent_kokkos.h"
 
 #include "min_system_kokkos.h"
+#include "mlglass_kokkos.h"
 
 #include "atom_kokkos.h"
 #include "atom_masks.h"
-#include "error.h"
 #include "kokkos.h"
 
 using namespace LAMMPS_NS;
 
-namespace {
-
-// Before FixInherent's constructor: an error after it (which registers a grow callback) would
-// unwind through ~FixInherent while Modify does not know the fix yet.
-LAMMPS *require_kokkos(LAMMPS *lmp)
-{
-  if (!lmp->kokkos || !dynamic_cast<AtomKokkos *>(lmp->atom))
-    lmp->error->all(FLERR,
-                    "Fix inherent/kk needs the KOKKOS package enabled at run time (-k on); "
-                    "without it use fix inherent");
-  return lmp;
-}
-
-}    // namespace
-
 template <class DeviceType>
 FixInherentKokkos<DeviceType>::FixInherentKokkos(LAMMPS *lmp, int narg, char **arg) :
-    FixInherent(require_kokkos(lmp), narg, arg, "inherent/kk")
+    FixInherent(mlglass_require_kokkos(lmp, "Fix", "inherent"), narg, arg, "inherent/kk")
 {
   // Kokkos-aware: Modify syncs to the host only what post_neighbor() records (x at each neighbor
   // build) and marks nothing modified; a quench syncs the MD state it saves and restores itself
