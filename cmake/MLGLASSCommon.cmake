@@ -60,6 +60,8 @@ set(MLGLASS_KOKKOS_FILES
   min_system_kokkos.h
   compute_bgraph_kokkos.h
   compute_bgraph_kokkos.cpp
+  compute_glass_mpnn_kokkos.h
+  compute_glass_mpnn_kokkos.cpp
 )
 
 # Absolute paths of every source file the LAMMPS styles need, in out_var: MLGLASS_STYLE_SOURCES,

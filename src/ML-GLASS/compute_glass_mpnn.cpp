@@ -435,9 +435,7 @@ void ComputeGlassMPNN::evaluate()
     if (owner(*grid, w) == comm->me) mine.push_back(w);
   windows_owned = int(mine.size());
   try {
-    mlglass::TileOptions opts = tile_options();
-    owned = mlglass::classify_windows(*classifier, box_of_domain(), held_x.data(), held_tag.size(),
-                                      held_type.data(), held_tag.data(), mine, opts);
+    owned = classify_owned(*grid, mine);
   } catch (mlglass::SparseWindowError &e) {
     // no collective call here: only some ranks may be in this branch
     failure = fmt::format("{}; group '{}' has {} atoms in the box: a window needs more than k of "
@@ -452,6 +450,18 @@ void ComputeGlassMPNN::evaluate()
   evaluated_tags.assign(atom->tag, atom->tag + atom->nlocal);
   peratom_done = 0;
   evaluated_step = update->ntimestep;
+}
+
+/* ----------------------------------------------------------------------
+   P(glass) of this rank's windows from the atoms it holds (the core library's graphs)
+------------------------------------------------------------------------- */
+
+std::vector<mlglass::WindowP>
+ComputeGlassMPNN::classify_owned(const mlglass::TileGrid & /*grid*/,
+                                 const std::vector<std::int64_t> &mine)
+{
+  return mlglass::classify_windows(*classifier, box_of_domain(), held_x.data(), held_tag.size(),
+                                   held_type.data(), held_tag.data(), mine, tile_options());
 }
 
 /* ----------------------------------------------------------------------

@@ -46,7 +46,7 @@ class ComputeGlassMPNN : public Compute {
   double atoms_received = 0.0, bytes_received = 0.0;
   int windows_owned = 0;
 
- private:
+ protected:
   std::string model_path;
   std::unique_ptr<mlglass::GlassClassifier> classifier;
   double stride;             // tile stride, distance units (0: the window side)
@@ -84,6 +84,10 @@ class ComputeGlassMPNN : public Compute {
   void evaluate();
   void exchange_atoms(const mlglass::TileGrid &grid);
   void summarize();
+  // P(glass) of the windows `mine` of the tiling from the held atoms; compute glass/mpnn/kk builds
+  // the graphs with Kokkos. Throws like mlglass::classify_windows.
+  virtual std::vector<mlglass::WindowP> classify_owned(const mlglass::TileGrid &grid,
+                                                       const std::vector<std::int64_t> &mine);
   void fail_collectively(const std::string &local_error);
   int pick_cuda_device();
 };

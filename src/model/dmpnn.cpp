@@ -250,12 +250,14 @@ std::pair<torch::jit::Module, std::string> load_model(const std::string &path,
 BatchTensors::BatchTensors(std::int64_t n_graphs, std::int64_t n_nodes, std::int64_t n_edges,
                            int node_dim, int edge_dim, const float *x, const float *e,
                            const std::int64_t *src, const std::int64_t *dst,
-                           const std::int64_t *rev, const std::int64_t *node_graph)
+                           const std::int64_t *rev, const std::int64_t *node_graph,
+                           torch::Device device)
     : n_graphs(n_graphs) {
   // from_blob wants void*; the model only reads its inputs. An empty std::vector may hand us
   // nullptr, which from_blob accepts only for zero elements -- exactly that case.
-  auto view = [](const void *p, std::vector<std::int64_t> shape, torch::ScalarType t) {
-    return torch::from_blob(const_cast<void *>(p), shape, torch::TensorOptions().dtype(t));
+  auto view = [device](const void *p, std::vector<std::int64_t> shape, torch::ScalarType t) {
+    return torch::from_blob(const_cast<void *>(p), shape,
+                            torch::TensorOptions().dtype(t).device(device));
   };
   this->x = view(x, {n_nodes, node_dim}, torch::kFloat);
   this->e = view(e, {n_edges, edge_dim}, torch::kFloat);

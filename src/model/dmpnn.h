@@ -77,9 +77,11 @@ struct BatchTensors {
   BatchTensors() = default;
   // Views of caller-owned arrays (torch::from_blob, no copy): they must outlive this object and
   // any tensors taken from it. The model never writes into its inputs.
+  // The arrays live on `device` (the host by default; a CUDA device for device memory).
   BatchTensors(std::int64_t n_graphs, std::int64_t n_nodes, std::int64_t n_edges, int node_dim,
                int edge_dim, const float *x, const float *e, const std::int64_t *src,
-               const std::int64_t *dst, const std::int64_t *rev, const std::int64_t *node_graph);
+               const std::int64_t *dst, const std::int64_t *rev, const std::int64_t *node_graph,
+               torch::Device device = torch::kCPU);
 
   // Views of any batch with the fields of the core GraphBatch (n_graphs, n_nodes, n_edges,
   // node_dim, edge_dim, vectors x, e, src, dst, rev, node_graph).

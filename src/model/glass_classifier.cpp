@@ -61,17 +61,38 @@ std::string GlassClassifier::device() const { return impl_->device.str(); }
 
 std::vector<double> GlassClassifier::classify(const std::vector<const Graph *> &graphs,
                                               std::vector<double> *node_attention) {
-  if (graphs.empty()) {
+  batch_into(graphs, {}, impl_->batch);
+  const GraphBatch &b = impl_->batch;
+  GraphArrays a;
+  a.n_graphs = b.n_graphs;
+  a.n_nodes = b.n_nodes;
+  a.n_edges = b.n_edges;
+  a.node_dim = b.node_dim;
+  a.edge_dim = b.edge_dim;
+  a.x = b.x.data();
+  a.e = b.e.data();
+  a.src = b.src.data();
+  a.dst = b.dst.data();
+  a.rev = b.rev.data();
+  a.node_graph = b.node_graph.data();
+  return classify(a, node_attention);
+}
+
+std::vector<double> GlassClassifier::classify(const GraphArrays &b,
+                                              std::vector<double> *node_attention) {
+  if (b.n_graphs == 0) {
     if (node_attention) node_attention->clear();
     return {};
   }
   if (node_attention && !info_.attention)
     throw std::runtime_error(info_.path + ": model without attention: no attention weights");
   c10::InferenceMode inference;
-  batch_into(graphs, {}, impl_->batch);
-  const GraphBatch &b = impl_->batch;
-  BatchTensors input = BatchTensors::view(b);
-  if (impl_->device != torch::kCPU) input = input.to(impl_->device);
+  const torch::Device where =
+      b.cuda_device < 0 ? torch::Device(torch::kCPU)
+                        : torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(b.cuda_device));
+  BatchTensors input(b.n_graphs, b.n_nodes, b.n_edges, b.node_dim, b.edge_dim, b.x, b.e, b.src,
+                     b.dst, b.rev, b.node_graph, where);
+  if (impl_->device != where) input = input.to(impl_->device);
   torch::Tensor logits;
   if (node_attention) {
     auto [z, alpha] = run_attention(impl_->model, input);
@@ -114,6 +135,36 @@ TileGrid tile_grid(const ModelMetadata &info, const PeriodicBox &box, const Tile
   return TileGrid(box, side, stride);
 }
 
+namespace {
+
+// "window 3 (side 12 at 24, 0"
+std::string window_text(const TileGrid &grid, const PeriodicBox &box, std::int64_t w) {
+  const auto o = grid.origin(w);
+  std::string at = std::to_string(o[0]) + ", " + std::to_string(o[1]);
+  if (box.dim == 3) at += ", " + std::to_string(o[2]);
+  return "window " + std::to_string(w + 1) + " (side " + std::to_string(grid.side()) + " at " + at;
+}
+
+}  // namespace
+
+void check_window_size(const TileGrid &grid, const PeriodicBox &box, std::int64_t w,
+                       std::size_t size, int k) {
+  if (size <= std::size_t(k))
+    throw SparseWindowError(window_text(grid, box, w) + ") holds " + std::to_string(size) +
+                            " particles, not more than k = " + std::to_string(k));
+}
+
+double checked_p(const GlassClassifier &classifier, const TileGrid &grid, const PeriodicBox &box,
+                 std::int64_t w, std::size_t size, double p) {
+  if (!std::isfinite(p))  // NaN would pass as "not glass" (p > 0.5 false): refuse it
+    throw std::runtime_error("model " + classifier.info().path + " gives a non-finite P(glass) (" +
+                             (std::isnan(p) ? std::string("nan") : number_text(p)) + ") for " +
+                             window_text(grid, box, w) + ", " + std::to_string(size) +
+                             " particles): the model has NaN or infinite weights (a diverged "
+                             "training run?); retrain it or use another model file");
+  return p;
+}
+
 std::vector<WindowP> classify_windows(GlassClassifier &classifier, const PeriodicBox &box,
                                       const double *x, std::size_t n, const int *types,
                                       const std::int64_t *ids,
@@ -122,14 +173,7 @@ std::vector<WindowP> classify_windows(GlassClassifier &classifier, const Periodi
   if (opts.batch < 1) throw std::invalid_argument("classify_windows: batch must be >= 1");
   const GraphOptions &g = classifier.info().graph;
   const TileGrid grid = tile_grid(classifier.info(), box, opts);
-  const double side = grid.side();
-  const WindowCutter cutter(box, x, n, side, g.window.periodic);  // = cut_window, O(window) each
-  auto where = [&](std::int64_t w) {  // "window 3 (side 12 at 24, 0"
-    const auto o = grid.origin(w);
-    std::string at = std::to_string(o[0]) + ", " + std::to_string(o[1]);
-    if (box.dim == 3) at += ", " + std::to_string(o[2]);
-    return "window " + std::to_string(w + 1) + " (side " + std::to_string(side) + " at " + at;
-  };
+  const WindowCutter cutter(box, x, n, grid.side(), g.window.periodic);  // = cut_window, O(window) each
 
   std::vector<WindowP> result;
   result.reserve(windows.size());
@@ -144,9 +188,7 @@ std::vector<WindowP> classify_windows(GlassClassifier &classifier, const Periodi
     for (std::size_t k = first; k < last; ++k) {
       cut.push_back(cutter.cut(grid.origin(windows[k])));
       const Window &win = cut.back();
-      if (int(win.size()) <= g.k)
-        throw SparseWindowError(where(windows[k]) + ") holds " + std::to_string(win.size()) +
-                                " particles, not more than k = " + std::to_string(g.k));
+      check_window_size(grid, box, windows[k], win.size(), g.k);
       graphs.push_back(knn_graph(win, types, ids, g.k, g.ntypes, g.features));
     }
     ptrs.clear();
@@ -155,14 +197,7 @@ std::vector<WindowP> classify_windows(GlassClassifier &classifier, const Periodi
     std::size_t node = 0;
     for (std::size_t k = first; k < last; ++k) {
       Window &win = cut[k - first];
-      const double pk = p[k - first];
-      if (!std::isfinite(pk))  // NaN would pass as "not glass" (p > 0.5 false): refuse it
-        throw std::runtime_error(
-            "model " + classifier.info().path + " gives a non-finite P(glass) (" +
-            (std::isnan(pk) ? std::string("nan") : number_text(pk)) + ") for " +
-            where(windows[k]) + ", " + std::to_string(win.size()) + " particles)" +
-            ": the model has NaN or infinite weights (a diverged training run?); "
-            "retrain it or use another model file");
+      const double pk = checked_p(classifier, grid, box, windows[k], win.size(), p[k - first]);
       WindowP r;
       r.window = windows[k];
       r.p = pk;

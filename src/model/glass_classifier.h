@@ -20,6 +20,18 @@
 
 namespace mlglass {
 
+// The arrays of a GraphBatch (window_graph.h) that the model reads, in caller-owned memory:
+// x [n_nodes x node_dim], e [n_edges x edge_dim] (float32), src, dst, rev [n_edges] and node_graph
+// [n_nodes] (int64, relative to this batch). cuda_device >= 0: the arrays are in that CUDA
+// device's memory; -1: host memory.
+struct GraphArrays {
+  std::int64_t n_graphs = 0, n_nodes = 0, n_edges = 0;
+  int node_dim = 0, edge_dim = 0;
+  const float *x = nullptr, *e = nullptr;
+  const std::int64_t *src = nullptr, *dst = nullptr, *rev = nullptr, *node_graph = nullptr;
+  int cuda_device = -1;
+};
+
 class GlassClassifier {
  public:
   // device: "cpu", "cuda" or "cuda:N". Loads through load_model_file (model_file.h), so a bad
@@ -41,6 +53,11 @@ class GlassClassifier {
   // (model with attention only) it receives, for every node of every graph in order, the sum of
   // the last message step's attention weights over the edges entering the node.
   std::vector<double> classify(const std::vector<const Graph *> &graphs,
+                               std::vector<double> *node_attention = nullptr);
+
+  // The same for a batch the caller built in its own memory (compute glass/mpnn/kk: Kokkos views),
+  // read in place (torch::from_blob) and moved only if it lives elsewhere than the model.
+  std::vector<double> classify(const GraphArrays &batch,
                                std::vector<double> *node_attention = nullptr);
 
  private:
@@ -104,6 +121,14 @@ struct TileResult {
 struct SparseWindowError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// classify_windows' checks, for the implementations that build the graphs elsewhere (compute
+// glass/mpnn/kk): SparseWindowError for window w of the grid with size <= k particles; p itself,
+// or the std::runtime_error for a non-finite P(glass).
+void check_window_size(const TileGrid &grid, const PeriodicBox &box, std::int64_t w,
+                       std::size_t size, int k);
+double checked_p(const GlassClassifier &classifier, const TileGrid &grid, const PeriodicBox &box,
+                 std::int64_t w, std::size_t size, double p);
 
 // P(glass) of all windows of the tiling of one configuration (classify_windows on every window).
 TileResult classify_tiles(GlassClassifier &classifier, const PeriodicBox &box, const double *x,

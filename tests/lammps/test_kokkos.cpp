@@ -5,7 +5,11 @@
 // and 4 ranks. Skipped when LAMMPS has no KOKKOS package.
 #include "lammps_fixture.h"
 
+#include "dmpnn.h"
 #include "force.h"
+#include "window_graph.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <string>
@@ -377,6 +381,122 @@ TEST_F(BGraphKokkosTest, SameErrorsAsThePlainCompute) {
   EXPECT_EQ(kk, plain);
 }
 
+// ---- compute glass/mpnn/kk ------------------------------------------------------------------
+
+class GlassKokkosTest : public KokkosStyleTest {
+ protected:
+  // a small untrained D-MPNN (2D, two types, k 2, windows 0.25 of the box), written by rank 0
+  static std::string write_model(const std::string &stem, bool attention, bool periodic,
+                                 const std::string &features) {
+    const std::string path = scratch_file(stem);
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank == 0) {
+      mlglass::DmpnnConfig cfg;
+      cfg.node_dim = mlglass::node_feature_dim(features == "type"
+                                                   ? mlglass::NodeFeatures::type_onehot
+                                                   : mlglass::NodeFeatures::type_xy,
+                                               2, 2);
+      cfg.hidden = 24;
+      cfg.ffn_hidden = 16;
+      cfg.depth = 3;
+      cfg.attention = attention;
+      cfg.seed = 11;
+      auto model = mlglass::make_dmpnn(cfg);
+      nlohmann::json meta = {{"format", "mlglass-dmpnn"}, {"format_version", 1}, {"k", 2},
+                             {"window", {{"side", 0.25}, {"side_is_fraction", true},
+                                         {"periodic", periodic}, {"offsets", "independent"}}},
+                             {"node_features", features}, {"ntypes", 2}, {"dimension", 2},
+                             {"attention", attention}, {"readout", "mean"},
+                             {"validation_auc", 0.5}};
+      mlglass::save_model(model, path, meta.dump());
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    return path;
+  }
+  struct Classes {
+    std::vector<double> vec, atoms;
+  };
+  // the global vector (n values) and the per-atom values (cols) of `compute cls all <style> args`
+  Classes classify(const std::vector<std::string> &kokkos_args,
+                   const std::vector<std::string> &setup, const std::string &style,
+                   const std::string &args, int n, int cols, int steps = 0) {
+    open(MPI_COMM_WORLD, kokkos_args);
+    commands(setup);
+    commands({"suffix off", "compute cls all " + style + " " + args, "suffix on",
+              "thermo_style custom step pe c_cls c_cls[1]", "thermo 25",
+              "run " + std::to_string(steps) + " post no"});
+    Classes c{compute_vector("cls", n), gather_peratom("c_cls", cols)};
+    close();
+    return c;
+  }
+};
+
+// the device windows, graphs and batches give the plain compute's P(glass) exactly: the summary,
+// every window (perwindow yes) and every atom; the shipped model (periodic windows of 12 sigma,
+// overlapping tiles, several windows per model call, another window side) and small models with
+// attention, windows that do not wrap, and type+position node features; 1 and 2 threads
+TEST_F(GlassKokkosTest, EqualsThePlainCompute) {
+  const std::string shipped = MLGLASS_SOURCE_DIR "/potentials/ka2d-dmpnn.pt";
+  const std::string att = write_model("kk-att.pt", true, true, "type");
+  const std::string flat = write_model("kk-flat.pt", false, false, "type+xy");
+  auto ka2d_md = [](int seed) {
+    auto setup = ka2d(24, seed);
+    setup.push_back("run 100 post no");
+    return setup;
+  };
+  struct Case {
+    std::string args;
+    int n, cols;
+  };
+  const std::vector<Case> cases = {
+      {shipped, 6, 1},
+      {shipped + " stride 6 batch 3 perwindow yes", 6 + 16, 1},
+      {shipped + " window 9 batch 2 perwindow yes", 6 + 9, 1},
+      {att + " attention yes perwindow yes", 6 + 16, 2},
+      {flat + " stride 0.125 batch 5", 6, 1},
+  };
+  for (const std::string threads : {"1", "2"}) {
+    const std::vector<std::string> args = {"-k", "on", "t", threads, "-sf", "kk"};
+    for (const auto &c : cases) {
+      SCOPED_TRACE("threads " + threads + ": " + c.args);
+      const Classes plain = classify(args, ka2d_md(31), "glass/mpnn", c.args, c.n, c.cols);
+      const Classes kk = classify(args, ka2d_md(31), "glass/mpnn/kk", c.args, c.n, c.cols);
+      EXPECT_GT(plain.vec[5], 0.0);  // windows
+      EXPECT_EQ(kk.vec, plain.vec);
+      EXPECT_EQ(kk.atoms, plain.atoms);
+    }
+  }
+}
+
+// evaluated every 25 steps during MD (atoms migrate and wrap): the same values at the end
+TEST_F(GlassKokkosTest, EqualsThePlainComputeAfterMigration) {
+  const std::string shipped = MLGLASS_SOURCE_DIR "/potentials/ka2d-dmpnn.pt";
+  const std::vector<std::string> args = {"-k", "on", "t", "2", "-sf", "kk"};
+  const Classes plain = classify(args, ka2d(24, 4321), "glass/mpnn", shipped, 6, 1, 100);
+  const Classes kk = classify(args, ka2d(24, 4321), "glass/mpnn/kk", shipped, 6, 1, 100);
+  EXPECT_EQ(kk.vec, plain.vec);
+  EXPECT_EQ(kk.atoms, plain.atoms);
+}
+
+// a window with no more than k atoms: the plain compute's error, word for word
+TEST_F(GlassKokkosTest, SameErrorsAsThePlainCompute) {
+  auto error_with = [&](const std::string &style) {
+    open(MPI_COMM_WORLD, {"-k", "on", "-sf", "kk"});
+    commands(ka2d(24, 5));
+    commands({"group few id <= 10", "suffix off",
+              "compute cls few " + style + " " MLGLASS_SOURCE_DIR
+              "/potentials/ka2d-dmpnn.pt window 5",
+              "suffix on", "thermo_style custom step c_cls"});
+    const std::string msg = error_of("run 0 post no");
+    close();
+    return msg;
+  };
+  const std::string plain = error_with("glass/mpnn"), kk = error_with("glass/mpnn/kk");
+  EXPECT_NE(plain.find("not more than k = 2"), std::string::npos) << plain;
+  EXPECT_EQ(kk, plain);
+}
+
 // where no /kk style exists (the plugin, a LAMMPS without KOKKOS), naming one is LAMMPS' usual
 // error for an unknown style, with or without -k on
 TEST_F(LammpsTest, KokkosStyleWhereThereIsNoneIsLammpsUsualError) {
@@ -394,6 +514,10 @@ TEST_F(KokkosStyleTest, KokkosStyleWithoutKokkosEnabledIsAnError) {
   commands(ka2d(8, 1));
   std::string msg = error_of("fix is all inherent/kk 10");
   EXPECT_NE(msg.find("Fix inherent/kk needs the KOKKOS package enabled at run time (-k on)"),
+            std::string::npos)
+      << msg;
+  msg = error_of("compute cls all glass/mpnn/kk " MLGLASS_SOURCE_DIR "/potentials/ka2d-dmpnn.pt");
+  EXPECT_NE(msg.find("Compute glass/mpnn/kk needs the KOKKOS package enabled at run time"),
             std::string::npos)
       << msg;
   msg = error_of("compute bg all bgraph/kk");
