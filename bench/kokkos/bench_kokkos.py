@@ -9,7 +9,7 @@ table: per quench the wall time, FIRE iterations and force evaluations, time per
 the speed-up of the /kk fix over the plain fix. A driver, not a test: nothing is asserted.
 
   bench_kokkos.py --lmp build/lammps-kokkos/lmp [--sides 66 316] [--threads 1 2] [--nquench 2]
-                  [--ftol 1e-8] [--maxiter N] [--repeats 2]
+                  [--ftol 1e-8] [--maxiter N] [--repeats 2] [--fire "min cg"]
 """
 import argparse
 import os
@@ -22,10 +22,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def run(lmp, side, threads, mode, style, nquench, ftol, maxiter, workdir):
+def run(lmp, side, threads, mode, style, nquench, ftol, maxiter, fire, workdir):
     args = [lmp, "-k", "on", "t", str(threads), "-sf", "kk", "-in", os.path.join(HERE, "in.bench_kokkos"),
             "-var", "mlglass", ROOT, "-var", "side", str(side), "-var", "mode", mode,
-            "-var", "style", style, "-var", "nquench", str(nquench), "-var", "ftol", str(ftol), "-var", "maxiter", str(maxiter),
+            "-var", "style", style, "-var", "nquench", str(nquench), "-var", "ftol", str(ftol), "-var", "maxiter", str(maxiter), "-var", "fire", fire,
             "-log", os.path.join(workdir, "log.lammps"), "-screen", "none"]
     env = dict(os.environ, OMP_PROC_BIND="false", OMP_NUM_THREADS=str(threads))
     subprocess.run(args, check=True, env=env, cwd=workdir)
@@ -50,6 +50,8 @@ def main():
     ap.add_argument("--ftol", type=float, default=1e-8)
     ap.add_argument("--maxiter", type=int, default=1000000, help="FIRE iterations at most per quench")
     ap.add_argument("--repeats", type=int, default=2, help="best of R runs per case (the machine is noisy)")
+    ap.add_argument("--fire", default="tmax 4",
+                    help="more fix keywords ['tmax 4']; 'min cg' compares the CG quenches")
     a = ap.parse_args()
     cases = [("fix", "inherent", "fix inherent (plain)"), ("fix", "inherent/kk", "fix inherent/kk"),
              ("minimize", "-", "min_style cg/kk + minimize")]
@@ -63,7 +65,7 @@ def main():
                 best = None
                 for _ in range(a.repeats if mode == "fix" else 1):
                     with tempfile.TemporaryDirectory() as d:
-                        r = run(a.lmp, side, t, mode, style, a.nquench, a.ftol, a.maxiter, d)
+                        r = run(a.lmp, side, t, mode, style, a.nquench, a.ftol, a.maxiter, a.fire, d)
                     if best is None or r[0] < best[0]:
                         best = r
                 loop, nq, it, ev, eis = best

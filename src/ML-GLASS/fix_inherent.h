@@ -65,8 +65,9 @@ class FixInherent : public Fix {
   enum { FIRE, CG, FLOW };
   int minstyle;
   // The system the quench relaxes: LAMMPS' atoms, forces on the host between evaluations.
-  // fix inherent/kk returns one whose FIRE vectors stay on the device.
+  // fix inherent/kk returns one whose FIRE and CG vectors stay on the device.
   virtual std::unique_ptr<class LammpsMinSystem> make_system();
+  double *work_vector(int k) const { return work[k]; }
 
  private:
   mlglass::FireParams params;    // the tolerances of either minimiser, and FIRE's settings

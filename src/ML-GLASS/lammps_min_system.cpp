@@ -176,6 +176,7 @@ double LammpsMinSystem::setup()
   domain->reset_box();
   comm->setup();
   if (neighbor->style) neighbor->setup_bins();
+  before_reneighbor();
   comm->exchange();
   if (atom->sortfreq > 0) atom->sort();
   comm->borders();
@@ -225,6 +226,7 @@ double LammpsMinSystem::energy_force()
   if (reneighbored == 0) {
     comm->forward_comm();
   } else {
+    before_reneighbor();
     if (modify->n_min_pre_exchange) modify->min_pre_exchange();
     domain->pbc();
     comm->exchange();

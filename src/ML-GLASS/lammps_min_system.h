@@ -66,6 +66,10 @@ class LammpsMinSystem : public mlglass::MinSystem, protected Pointers {
   virtual void forces_computed();
   virtual void force_clear();
   virtual void freeze_outside_group();
+  // Before atoms migrate or are reordered (re-neighbouring in energy_force(), setup()): LAMMPS
+  // moves the per-atom work vectors on the host, so a device copy of them goes back first.
+  virtual void before_reneighbor() {}
+  bool last_reneighbored() const { return reneighbored != 0; }
 
  private:
   Compute *pe;

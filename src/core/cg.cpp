@@ -29,12 +29,7 @@ class ConjugateGradients {
     // nlimit: CG restarts every ndof iterations (MinCG::iterate)
     const double ndof = s.sum(3.0 * s.size());
     const std::int64_t nlimit = std::int64_t(std::min<double>(INT_MAX, ndof));
-    {
-      const int n = 3 * s.size();
-      const double *f = s.f();
-      double *g = s.work(1), *h = s.work(2);
-      for (int i = 0; i < n; i++) h[i] = g[i] = f[i];
-    }
+    s.cg_start();
     double gg = fnorm_sqr(s);
 
     for (std::int64_t iter = 0; iter < p.maxiter; iter++) {
@@ -49,14 +44,8 @@ class ConjugateGradients {
           p.etol * 0.5 * (std::fabs(ecurrent) + std::fabs(eprevious) + EPS_ENERGY))
         return finish(StopReason::energy_tolerance);
 
-      int n = 3 * s.size();
-      const double *f = s.f();
-      double *g = s.work(1), *h = s.work(2);
       double dot0 = 0.0, dot1 = 0.0;
-      for (int i = 0; i < n; i++) {
-        dot0 += f[i] * f[i];
-        dot1 += f[i] * g[i];
-      }
+      s.local_cg_dots(dot0, dot1);
       const double ff = s.sum(dot0), fg = s.sum(dot1);
       if (p.ftol > 0.0) {
         const double fdotf = p.norm == ForceNorm::two ? ff : fnorm_selected(s, p.norm);
@@ -67,14 +56,7 @@ class ConjugateGradients {
       double beta = std::max(0.0, (ff - fg) / gg);
       if ((r.iterations + 1) % nlimit == 0) beta = 0.0;
       gg = ff;
-      for (int i = 0; i < n; i++) {
-        g[i] = f[i];
-        h[i] = g[i] + beta * h[i];
-      }
-      double gh = 0.0;
-      for (int i = 0; i < n; i++) gh += g[i] * h[i];
-      if (s.sum(gh) <= 0.0)
-        for (int i = 0; i < n; i++) h[i] = g[i];
+      if (s.sum(s.cg_direction(beta)) <= 0.0) s.cg_restart();
     }
     return finish(StopReason::max_iterations);
   }
@@ -89,14 +71,7 @@ class ConjugateGradients {
 
   // x = x0 + alpha h, then energy and forces (MinLineSearch::alpha_step)
   double alpha_step(double alpha, bool reset_reference) {
-    int n = 3 * s.size();
-    double *x = s.x();
-    const double *x0 = s.work(0);
-    for (int i = 0; i < n; i++) x[i] = x0[i];
-    if (alpha > 0.0) {
-      const double *h = s.work(2);
-      for (int i = 0; i < n; i++) x[i] += alpha * h[i];
-    }
+    s.line_point(alpha);
     r.evaluations++;
     const double e = s.energy_force();
     if (reset_reference) s.rewrap_reference();
@@ -104,23 +79,17 @@ class ConjugateGradients {
   }
 
   // f.h over the system, scaled like the energy
-  double f_dot_h() {
-    const int n = 3 * s.size();
-    const double *f = s.f(), *h = s.work(2);
-    double local = 0.0;
-    for (int i = 0; i < n; i++) local += f[i] * h[i];
-    return s.sum(local) / s.energy_norm();
-  }
+  double f_dot_h() { return s.sum(s.local_f_dot_h()) / s.energy_norm(); }
 
   // The common start of both line searches: SUCCESS or the reason to stop. alphamax so that no
   // coordinate moves more than dmax.
   int start(double &fdothall, double &alphamax) {
     fdothall = f_dot_h();
     if (fdothall <= 0.0) return int(StopReason::not_downhill);
-    const double hmaxall = max_abs(s, s.work(2));
+    const double hmaxall = s.max(s.local_max_abs_h());
     alphamax = std::min(ALPHA_MAX, p.dmax / hmaxall);
     if (hmaxall == 0.0) return int(StopReason::zero_force);
-    copy_vector(s, s.x(), s.work(0));  // the line search's start
+    s.save_line_start();
     return SUCCESS;
   }
 

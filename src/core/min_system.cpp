@@ -172,4 +172,74 @@ double fnorm_selected(MinSystem &s, ForceNorm norm) {
   return fnorm_sqr(s);
 }
 
+// ---- conjugate gradients (cg.cpp), host defaults -------------------------------------------------
+
+void MinSystem::cg_start() {
+  const int n = 3 * size();
+  const double *f = this->f();
+  double *g = work(1), *h = work(2);
+  for (int i = 0; i < n; i++) h[i] = g[i] = f[i];
+}
+
+void MinSystem::local_cg_dots(double &ff, double &fg) {
+  const int n = 3 * size();
+  const double *f = this->f(), *g = work(1);
+  double dot0 = 0.0, dot1 = 0.0;
+  for (int i = 0; i < n; i++) {
+    dot0 += f[i] * f[i];
+    dot1 += f[i] * g[i];
+  }
+  ff = dot0;
+  fg = dot1;
+}
+
+double MinSystem::cg_direction(double beta) {
+  const int n = 3 * size();
+  const double *f = this->f();
+  double *g = work(1), *h = work(2);
+  for (int i = 0; i < n; i++) {
+    g[i] = f[i];
+    h[i] = g[i] + beta * h[i];
+  }
+  double gh = 0.0;
+  for (int i = 0; i < n; i++) gh += g[i] * h[i];
+  return gh;
+}
+
+void MinSystem::cg_restart() {
+  const int n = 3 * size();
+  const double *g = work(1);
+  double *h = work(2);
+  for (int i = 0; i < n; i++) h[i] = g[i];
+}
+
+void MinSystem::save_line_start() { copy_vector(*this, x(), work(0)); }
+
+void MinSystem::line_point(double alpha) {
+  const int n = 3 * size();
+  double *x = this->x();
+  const double *x0 = work(0);
+  for (int i = 0; i < n; i++) x[i] = x0[i];
+  if (alpha > 0.0) {
+    const double *h = work(2);
+    for (int i = 0; i < n; i++) x[i] += alpha * h[i];
+  }
+}
+
+double MinSystem::local_f_dot_h() {
+  const int n = 3 * size();
+  const double *f = this->f(), *h = work(2);
+  double local = 0.0;
+  for (int i = 0; i < n; i++) local += f[i] * h[i];
+  return local;
+}
+
+double MinSystem::local_max_abs_h() {
+  const int n = 3 * size();
+  const double *h = work(2);
+  double local = 0.0;
+  for (int i = 0; i < n; i++) local = std::max(local, std::fabs(h[i]));
+  return local;
+}
+
 }  // namespace mlglass

@@ -92,6 +92,19 @@ class MinSystem {
   // (v = a v + b f), move (x += dtv v); explicit Euler (kick_last) kicks after the move.
   virtual void fire_move(double dtf, bool mix, double a, double b, double dtv, bool kick_last);
 
+  // ---- conjugate gradients' vector operations (cg.cpp) ---------------------------------------
+  // On x(), f() and the work vectors 0 (x0, the line search's start), 1 (g) and 2 (h), with the
+  // same conventions: local sums and limits, host defaults in LAMMPS' operation order, overridden
+  // together by a system whose arrays live elsewhere.
+  virtual void cg_start();                             // g = h = f
+  virtual void local_cg_dots(double &ff, double &fg);  // f.f and f.g, one pass
+  virtual double cg_direction(double beta);            // g = f, h = g + beta h; the local g.h
+  virtual void cg_restart();                           // h = g
+  virtual void save_line_start();                      // x0 = x
+  virtual void line_point(double alpha);               // x = x0, then x += alpha h if alpha > 0
+  virtual double local_f_dot_h();
+  virtual double local_max_abs_h();  // the largest |h_k| (0 without atoms)
+
  private:
   std::vector<std::vector<double>> work_;
 };

@@ -30,8 +30,10 @@ FixInherentKokkos<DeviceType>::FixInherentKokkos(LAMMPS *lmp, int narg, char **a
 template <class DeviceType>
 std::unique_ptr<LammpsMinSystem> FixInherentKokkos<DeviceType>::make_system()
 {
-  if (minstyle != FIRE) return FixInherent::make_system();
-  return std::make_unique<LammpsMinSystemKokkos<DeviceType>>(lmp, groupbit);
+  if (minstyle == FLOW) return FixInherent::make_system();
+  return std::make_unique<LammpsMinSystemKokkos<DeviceType>>(lmp, groupbit, [this](int k) {
+    return work_vector(k);
+  });
 }
 
 namespace LAMMPS_NS {

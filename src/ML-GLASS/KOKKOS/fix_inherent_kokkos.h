@@ -19,10 +19,11 @@ FixStyle(inherent/kk/host,FixInherentKokkos<LMPHostType>);
 
 namespace LAMMPS_NS {
 
-// fix inherent with FIRE's vector work in the Kokkos execution space of DeviceType: between the
-// force evaluations of a quench, x, v and f stay where the KOKKOS pair style computes them
-// (min_system_kokkos.h). Same syntax, output, restart data and results as fix inherent; min cg
-// and min flow run as in the plain fix (on the host arrays, synced around each evaluation).
+// fix inherent with FIRE's and CG's vector work in the Kokkos execution space of DeviceType:
+// between the force evaluations of a quench, x, v, f (and CG's work vectors) stay where the KOKKOS
+// pair style computes them (min_system_kokkos.h). Same syntax, output, restart data and results as
+// fix inherent; min flow runs as in the plain fix (on the host arrays, synced around each
+// evaluation).
 template <class DeviceType> class FixInherentKokkos : public FixInherent {
  public:
   FixInherentKokkos(class LAMMPS *, int, char **);

@@ -3,10 +3,12 @@
    tools/install-in-tree.sh). Documentation: doc/fix_inherent.rst
 
    The system fix inherent/kk quenches: LammpsMinSystem (Min::setup(), Min::energy_force()) with
-   FIRE's vector operations (min_system.h) run as Kokkos kernels on the views of AtomKokkos, in
-   the execution space of DeviceType. Between force evaluations x, v and f stay where the KOKKOS
-   pair style computes them: no host copy per iteration (MinKokkos and the plain fix under -k on
-   copy everything to the host after each evaluation). Each kernel syncs what it reads to its
+   FIRE's and CG's vector operations (min_system.h) run as Kokkos kernels on the views of
+   AtomKokkos (and CG's work vectors), in the execution space of DeviceType. Between force
+   evaluations x, v, f and the work vectors stay where the KOKKOS pair style computes them: no
+   host copy per iteration (MinKokkos and the plain fix under -k on copy everything to the host
+   after each evaluation); the work vectors go to the host only when atoms are exchanged or
+   sorted, which LAMMPS does on the host for fix inherent's per-atom arrays. Each kernel syncs what it reads to its
    space (a no-op when current there) and marks what it writes modified there, as KOKKOS styles
    do. Header-only: LAMMPS' CMake compiles the *_kokkos.cpp files of styles only, and the one
    style using this class (fix_inherent_kokkos.cpp) instantiates it.
@@ -31,6 +33,17 @@
 
 namespace LAMMPS_NS {
 
+// the two sums of one CG pass (f.f, f.g), as one Kokkos reduction value
+struct MlglassCgDots {
+  double ff = 0.0, fg = 0.0;
+  KOKKOS_INLINE_FUNCTION MlglassCgDots &operator+=(const MlglassCgDots &o)
+  {
+    ff += o.ff;
+    fg += o.fg;
+    return *this;
+  }
+};
+
 // the three sums of one FIRE pass, as one Kokkos reduction value
 struct MlglassFireDots {
   double vf = 0.0, vv = 0.0, ff = 0.0;
@@ -50,6 +63,9 @@ namespace Kokkos {
 template <> struct reduction_identity<LAMMPS_NS::MlglassFireDots> {
   KOKKOS_FORCEINLINE_FUNCTION static LAMMPS_NS::MlglassFireDots sum() { return {}; }
 };
+template <> struct reduction_identity<LAMMPS_NS::MlglassCgDots> {
+  KOKKOS_FORCEINLINE_FUNCTION static LAMMPS_NS::MlglassCgDots sum() { return {}; }
+};
 }    // namespace Kokkos
 
 namespace LAMMPS_NS {
@@ -58,9 +74,123 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
  public:
   static constexpr ExecutionSpace space = ExecutionSpaceFromDevice<DeviceType>::space;
 
-  LammpsMinSystemKokkos(LAMMPS *lmp, int groupbit) :
-      LammpsMinSystem(lmp, groupbit), atomKK(dynamic_cast<AtomKokkos *>(lmp->atom))
+  LammpsMinSystemKokkos(LAMMPS *lmp, int groupbit, WorkVectors work = nullptr) :
+      LammpsMinSystem(lmp, groupbit, std::move(work)), atomKK(dynamic_cast<AtomKokkos *>(lmp->atom))
   {
+  }
+
+  // ---- conjugate gradients: x, f and the work vectors x0, g, h (flat, 3 per atom) here --------
+
+  void cg_start() override
+  {
+    auto f = f_view();
+    auto g = work_view(1), h = work_view(2);
+    Kokkos::parallel_for(
+        policy(), LAMMPS_LAMBDA(int i) {
+          for (int d = 0; d < 3; d++) h(3 * i + d) = g(3 * i + d) = f(i, d);
+        });
+  }
+
+  void local_cg_dots(double &ff, double &fg) override
+  {
+    auto f = f_view();
+    auto g = work_view(1);
+    MlglassCgDots sums;
+    Kokkos::parallel_reduce(
+        policy(),
+        LAMMPS_LAMBDA(int i, MlglassCgDots &s) {
+          for (int d = 0; d < 3; d++) {
+            s.ff += f(i, d) * f(i, d);
+            s.fg += f(i, d) * g(3 * i + d);
+          }
+        },
+        sums);
+    ff = sums.ff;
+    fg = sums.fg;
+  }
+
+  double cg_direction(double beta) override
+  {
+    auto f = f_view();
+    auto g = work_view(1), h = work_view(2);
+    double gh = 0.0;
+    Kokkos::parallel_reduce(
+        policy(),
+        LAMMPS_LAMBDA(int i, double &s) {
+          for (int d = 0; d < 3; d++) {
+            g(3 * i + d) = f(i, d);
+            h(3 * i + d) = g(3 * i + d) + beta * h(3 * i + d);
+          }
+          for (int d = 0; d < 3; d++) s += g(3 * i + d) * h(3 * i + d);
+        },
+        gh);
+    return gh;
+  }
+
+  void cg_restart() override
+  {
+    auto g = work_view(1), h = work_view(2);
+    Kokkos::parallel_for(
+        Kokkos::RangePolicy<DeviceType>(0, 3 * atom->nlocal),
+        LAMMPS_LAMBDA(int k) { h(k) = g(k); });
+  }
+
+  void save_line_start() override
+  {
+    auto x = x_view();
+    auto x0 = work_view(0);
+    Kokkos::parallel_for(
+        policy(), LAMMPS_LAMBDA(int i) {
+          for (int d = 0; d < 3; d++) x0(3 * i + d) = x(i, d);
+        });
+  }
+
+  void line_point(double alpha) override
+  {
+    auto x = x_view();
+    auto x0 = work_view(0), h = work_view(2);
+    Kokkos::parallel_for(
+        policy(), LAMMPS_LAMBDA(int i) {
+          for (int d = 0; d < 3; d++) {
+            x(i, d) = x0(3 * i + d);
+            if (alpha > 0.0) x(i, d) += alpha * h(3 * i + d);
+          }
+        });
+    atomKK->modified(space, X_MASK);
+  }
+
+  double local_f_dot_h() override
+  {
+    auto f = f_view();
+    auto h = work_view(2);
+    double local = 0.0;
+    Kokkos::parallel_reduce(
+        policy(),
+        LAMMPS_LAMBDA(int i, double &s) {
+          for (int d = 0; d < 3; d++) s += f(i, d) * h(3 * i + d);
+        },
+        local);
+    return local;
+  }
+
+  double local_max_abs_h() override
+  {
+    auto h = work_view(2);
+    double local = 0.0;
+    Kokkos::parallel_reduce(
+        Kokkos::RangePolicy<DeviceType>(0, 3 * atom->nlocal),
+        LAMMPS_LAMBDA(int k, double &m) { m = fabs(h(k)) > m ? fabs(h(k)) : m; },
+        Kokkos::Max<double>(local));
+    return local < 0.0 ? 0.0 : local;    // Max starts at the lowest double; no atoms: 0
+  }
+
+  // LammpsMinSystem's host code after a re-neighbouring (the work vectors are on the host then)
+  void rewrap_reference() override
+  {
+    if (!last_reneighbored()) return;
+    download_work();
+    atomKK->sync(Host, X_MASK);
+    LammpsMinSystem::rewrap_reference();
   }
 
   double local_fnorm(mlglass::ForceNorm norm) override
@@ -189,13 +319,20 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
     return limit > dt ? dt : limit;    // Min starts at the largest double; no atoms: dt
   }
 
-  void to_host() override { atomKK->sync(Host, ALL_MASK); }
+  void to_host() override
+  {
+    download_work();
+    atomKK->sync(Host, ALL_MASK);
+  }
 
  protected:
   // the vectors FIRE changed are marked modified by its kernels; nothing to do before forces
   void positions_changed() override {}
   // the forces stay where the force styles left them
   void forces_computed() override {}
+  // LAMMPS moves and reorders the work vectors with their atoms on the host (fix inherent's
+  // per-atom arrays: KOKKOS uses its host exchange and sort for them)
+  void before_reneighbor() override { download_work(); }
 
   // Min::force_clear() as MinKokkos does it, in this space
   void force_clear() override
@@ -238,6 +375,35 @@ template <class DeviceType> class LammpsMinSystemKokkos : public LammpsMinSystem
 
  private:
   AtomKokkos *atomKK;
+
+  // CG's work vectors in this space: copies of the host vectors of the fix, made when a kernel
+  // first needs them after a re-neighbouring and copied back before the next one
+  using WorkView = Kokkos::View<double *, Kokkos::LayoutRight, DeviceType>;
+  using HostWork = Kokkos::View<double *, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
+  WorkView d_work[3];
+  int work_n = -1;    // values held in d_work (-1: none, the host vectors are current)
+
+  WorkView work_view(int k)
+  {
+    if (work_n < 0) {
+      const int n = 3 * atom->nlocal;
+      for (int w = 0; w < 3; w++) {
+        if (int(d_work[w].extent(0)) < n)
+          d_work[w] = WorkView("fix inherent/kk:work", 3 * atom->nmax);
+        Kokkos::deep_copy(Kokkos::subview(d_work[w], std::make_pair(0, n)), HostWork(work(w), n));
+      }
+      work_n = n;
+    }
+    return d_work[k];
+  }
+  void download_work()
+  {
+    if (work_n < 0) return;
+    for (int w = 0; w < 3; w++)
+      Kokkos::deep_copy(HostWork(work(w), work_n),
+                        Kokkos::subview(d_work[w], std::make_pair(0, work_n)));
+    work_n = -1;
+  }
 
   // the mass of local atom i in this space: per-atom (rmass) or per-type
   struct Masses {
