@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The monitoring example (examples/monitor: fix inherent, compute bgraph, compute glass/mpnn) at a
 # tiny scale, once plain and once with `-k on -sf kk` (KOKKOS atom style, pair style and
-# integrators; the ML-GLASS styles on host data), both from one start written by a plain run. Both
+# integrators; with the plugin the plain ML-GLASS styles on host data, with ML-GLASS built in the
+# /kk styles), both from one start written by a plain run. Both
 # must run and give the same monitor.dat rows. The KOKKOS pair style sums forces in another order
 # and the MD amplifies those last-bit differences (later samples differ like independent runs), so
 # the numbers are compared as statistics: the first sample to 1e-3 (E_IS, P(glass)) and +-2 (graph
@@ -10,7 +11,7 @@
 # (tests/lammps/test_kokkos.cpp). Exit code 77 (ctest: skipped) when lmp has no KOKKOS.
 #   monitor_kokkos.sh REPO BUILD_DIR LMP PLUGIN
 # PLUGIN: mlglassplugin.so, or "builtin" for an lmp with ML-GLASS built in (the KOKKOS tree of
-# tools/setup-lammps.sh, where -sf kk selects fix inherent/kk)
+# tools/setup-lammps.sh, where -sf kk selects fix inherent/kk, compute bgraph/kk, glass/mpnn/kk)
 set -euo pipefail
 REPO=$1 BUILD=$2 LMP=$3 PLUGIN=$4
 "$LMP" -h > /tmp/mlglass-lmp-h.$$ 2>&1 || true
@@ -32,8 +33,8 @@ load=()
   "variable seed index 7" "variable mlglass index $REPO" "variable minstyle index cg" \
   "include $REPO/examples/common/ka2d_start.lmp" "write_data $OUT/start.data nocoeff") \
   -log "$OUT/log.start" -screen none || { tail -20 "$OUT/log.start"; fail "start failed"; }
-# both minimizers: min cg (the example's default; the /kk fix runs it on the host arrays as the
-# plain fix does) and min fire (the /kk fix's FIRE runs in the Kokkos execution space)
+# both minimizers: min cg (the example's default) and min fire, each in the Kokkos execution space
+# under the /kk fix
 for min in cg fire; do
 for mode in plain kokkos kokkos-t2; do
   run="$OUT/$min-$mode"
