@@ -14,13 +14,15 @@
 #           also per-window mean inherent-structure energy when the quench step ran
 #   attention the attention D-MPNN on dataset 1 (train runs), its AUC and the three high-attention
 #           graph metrics with their Wilcoxon tests on the test runs (mlglass attention)
-#   hyperopt  the D-MPNN's nested 3-fold cross-validation with TPE (the paper's model selection:
-#           TRIALS configurations of TRIAL_EPOCHS epochs per outer fold), on HYPEROPT_DATASETS
+#   hyperopt  the nested 3-fold cross-validation with TPE of each of HYPEROPT_MODELS (the paper's
+#           model selection: TRIALS configurations of TRIAL_EPOCHS epochs per outer fold), on
+#           HYPEROPT_DATASETS
 #   bash examples/reproduction/classify.sh [cv] [cross] [window] [quench] [isds6] [baseline]
 #        [attention] [hyperopt]   (default: all)
 # Scale (environment): WINDOW=12 (distance units: the paper's 0.2 of a 60-sigma box, ~173
 # particles), WINDOW_BIG=18, EPOCHS=30, NTRAIN=5 (of the 8 seeds), THREADS=1, MODELS="dmpnn cnn",
 # TRIALS=15, TRIAL_EPOCHS=10, HYPEROPT_DATASETS="6 4 5 1 2 3" (the hard ones first),
+# HYPEROPT_MODELS="dmpnn cnn" (per dataset the D-MPNN's search, then the CNN's),
 # HYPEROPT_WINDOWS="0.2 0.6 0.1" (min, max, step as fractions of this 30-sigma box: the paper's
 # 0.1-0.3 of its 60-sigma box, the same 6-18 sigma), HIDDEN_MAX=600 (the paper's 2400: compute).
 # Output: OUT/classify/. Finished steps are not repeated (delete their directory to redo them).
@@ -40,6 +42,7 @@ PY=${MLGLASS_PYTHON:-/usr/bin/python3}
 TRIALS=${TRIALS:-15}
 TRIAL_EPOCHS=${TRIAL_EPOCHS:-10}
 HYPEROPT_DATASETS=${HYPEROPT_DATASETS:-6 4 5 1 2 3}
+HYPEROPT_MODELS=${HYPEROPT_MODELS:-dmpnn cnn}
 read -r WMIN WMAX WSTEP <<< "${HYPEROPT_WINDOWS:-0.2 0.6 0.1}"
 HIDDEN_MAX=${HIDDEN_MAX:-600}
 STEPS=${*:-cv cross window quench isds6 baseline attention hyperopt}
@@ -156,18 +159,20 @@ for step in $STEPS; do
       --windows 4 | tee -a "$C/attention.txt" ;;
   hyperopt)
     for i in $HYPEROPT_DATASETS; do
-      dir="$C/hyperopt-dmpnn-ds$i"
+    for m in $HYPEROPT_MODELS; do
+      dir="$C/hyperopt-$m-ds$i"
       [ -f "$dir/hyperopt.json" ] && continue
-      echo "classify.sh: hyperopt dmpnn ds$i ($TRIALS trials x $TRIAL_EPOCHS epochs per outer fold)"
+      echo "classify.sh: hyperopt $m ds$i ($TRIALS trials x $TRIAL_EPOCHS epochs per outer fold)"
       mkdir -p "$dir"
       resume=(--overwrite)
       [ -d "$dir/outer-0" ] && resume=(--resume)    # an interrupted search continues
-      "$MLGLASS" hyperopt --manifest "$A/ds$i.csv" --out "$dir" --outer-folds 3 --trials "$TRIALS" \
-        --epochs "$TRIAL_EPOCHS" --search tpe --window-min "$WMIN" --window-max "$WMAX" \
-        --window-step "$WSTEP" --hidden-max "$HIDDEN_MAX" \
+      "$MLGLASS" hyperopt --manifest "$A/ds$i.csv" --out "$dir" --model "$m" --outer-folds 3 \
+        --trials "$TRIALS" --epochs "$TRIAL_EPOCHS" --search tpe --window-min "$WMIN" \
+        --window-max "$WMAX" --window-step "$WSTEP" --hidden-max "$HIDDEN_MAX" \
         --threads "$THREADS" --quiet "${resume[@]}" >> "$dir.log" 2>&1 ||
-        { echo "classify.sh: hyperopt ds$i failed: $dir.log" >&2; exit 1; }
+        { echo "classify.sh: hyperopt $m ds$i failed: $dir.log" >&2; exit 1; }
       tail -4 "$dir.log" | head -2
+    done
     done ;;
   *) echo "classify.sh: unknown step $step (cv, cross, window, quench, isds6, baseline, attention, hyperopt)" >&2; exit 2 ;;
   esac

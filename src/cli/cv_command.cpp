@@ -84,7 +84,7 @@ std::vector<Configuration> prepare(TrainArgs &a, const std::string &parts,
                                    const std::string &option) {
   at::set_num_threads(a.threads);
   finish_training_options(a);
-  finish_model_options(a);  // D-MPNN (hyperopt: always) or --model cnn (cv)
+  finish_model_options(a);  // D-MPNN or --model cnn
   check_out_dir(a, parts, report);
   std::vector<Configuration> configs = load(a);
   check_labels_for_folds(configs, a.manifest, folds, option);
@@ -132,7 +132,8 @@ int run_cv_command(CvArgs &a) {
 
 CLI::App *add_hyperopt_command(CLI::App &app, HyperoptArgs &a) {
   auto *c = app.add_subcommand(
-      "hyperopt", "nested cross-validation with TPE (or random) search over the Table 2 space");
+      "hyperopt", "nested cross-validation with TPE (or random) search over the Table 2 space "
+                  "(--model cnn: window, dropout, batch and the CNN's widths)");
   a.train.options.epochs = 10;
   add_common(*c, a.train, a.test_windows, "output directory (outer-<i>/, hyperopt.json)");
   c->add_option("--trials", a.trials, "configurations drawn per outer fold [15]")
@@ -154,10 +155,15 @@ CLI::App *add_hyperopt_command(CLI::App &app, HyperoptArgs &a) {
   c->add_option("--window-step", a.space.window_step, "window grid step [0.05]")
       ->check(CLI::PositiveNumber);
   add_training_options(*c, a.train);
+  add_model_options(*c, a.train);
+  c->add_option("--fc-max", a.space.fc_max,
+                "CNN: largest fully connected width searched [160] (quick runs)")
+      ->check(CLI::Range(1, 100000));
   // the searched hyperparameters are drawn, not given
   for (const char *name : {"--k", "--window", "--window-units", "--hidden", "--depth",
                            "--ffn-layers", "--ffn-hidden", "--dropout", "--batch"})
     c->remove_option(c->get_option(name));
+  a.train.dropout = nullptr;    // removed with its option (CLI11 deletes it): not to be read
   c->get_option("--epochs")->description("epochs per trial [10]");
   return c;
 }
@@ -173,6 +179,8 @@ int run_hyperopt_command(HyperoptArgs &a) {
   HyperoptOptions o;
   o.base = a.train.options;
   o.space = a.space;
+  o.space.model = o.base.model_type;
+  if (o.space.fc_min > o.space.fc_max) o.space.fc_min = o.space.fc_max;
   if (a.hidden_max > 0) {
     o.space.hidden_max = a.hidden_max;
     if (o.space.hidden_min > a.hidden_max) o.space.hidden_min = a.hidden_max;
@@ -187,12 +195,19 @@ int run_hyperopt_command(HyperoptArgs &a) {
   o.resume = a.train.options.resume;
   o.log = logger(who);
   const auto r = run_hyperopt(configs, o);
-  std::cout << "fold  AUC     accuracy  chosen (k window hidden depth dropout ffn batch)\n";
+  const bool cnn = o.base.model_type == ModelType::cnn;
+  std::cout << "fold  AUC     accuracy  chosen "
+            << (cnn ? "(window dropout batch fc conv1 conv2)\n"
+                    : "(k window hidden depth dropout ffn batch)\n");
   for (const auto &f : r.folds) {
     const auto &h = f.chosen;
-    std::cout << f.result.fold << "     " << f.result.auc << "  " << f.result.accuracy << "  "
-              << h.k << ' ' << h.window << ' ' << h.hidden << ' ' << h.depth << ' '
-              << h.dropout << ' ' << h.ffn_layers << ' ' << h.batch << "\n";
+    std::cout << f.result.fold << "     " << f.result.auc << "  " << f.result.accuracy << "  ";
+    if (cnn)
+      std::cout << h.window << ' ' << h.dropout << ' ' << h.batch << ' ' << h.fc << ' '
+                << h.conv1 << ' ' << h.conv2 << "\n";
+    else
+      std::cout << h.k << ' ' << h.window << ' ' << h.hidden << ' ' << h.depth << ' '
+                << h.dropout << ' ' << h.ffn_layers << ' ' << h.batch << "\n";
   }
   std::cout << "AUC " << r.mean_auc << " +- " << r.std_auc << "\naccuracy " << r.mean_accuracy
             << " +- " << r.std_accuracy << "\nreport: " << o.out_dir << "/hyperopt.json\n";

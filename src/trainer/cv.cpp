@@ -27,7 +27,19 @@ namespace mlglass {
 // JSON records of folds and trials: keys are the member names
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FoldResult, fold, auc, accuracy, best_val_auc, best_epoch, n_train,
                                    n_val, n_test, model)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Hyperparams, k, window, hidden, depth, dropout, ffn_layers, batch)
+// with defaults: reports written before the CNN fields existed still load (--resume)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Hyperparams, k, window, hidden, depth, dropout,
+                                                ffn_layers, batch, fc, conv1, conv2)
+
+// The hyperparameters a search over `model`'s grid sets (what reports and logs show).
+static nlohmann::json searched(const Hyperparams &h, ModelType model) {
+  nlohmann::json j = h;
+  const auto &drop = model == ModelType::cnn
+                         ? std::vector<std::string>{"k", "hidden", "depth", "ffn_layers"}
+                         : std::vector<std::string>{"fc", "conv1", "conv2"};
+  for (const auto &key : drop) j.erase(key);
+  return j;
+}
 
 namespace {
 
@@ -295,6 +307,11 @@ bool on_grid(double x, double lo, double hi, double step) {
 }  // namespace
 
 Hyperparams sample_hyperparams(const SearchSpace &s, std::mt19937_64 &rng) {
+  if (s.model == ModelType::cnn) {  // a uniform index per dimension of the CNN grid
+    std::vector<int> index;
+    for (int m : grid_sizes(s)) index.push_back(draw(rng, m - 1));
+    return hyperparams_at(s, index);
+  }
   Hyperparams h;
   h.k = s.k_min + draw(rng, steps_of(s.k_min, s.k_max, 1));
   h.window = s.window_min + s.window_step * draw(rng, steps_of(s.window_min, s.window_max, s.window_step));
@@ -309,6 +326,13 @@ Hyperparams sample_hyperparams(const SearchSpace &s, std::mt19937_64 &rng) {
 }
 
 std::vector<int> grid_sizes(const SearchSpace &s) {
+  if (s.model == ModelType::cnn)
+    return {steps_of(s.window_min, s.window_max, s.window_step) + 1,
+            steps_of(s.dropout_min, s.dropout_max, s.dropout_step) + 1,
+            steps_of(s.batch_min, s.batch_max, s.batch_step) + 1,
+            steps_of(s.fc_min, s.fc_max, s.fc_step) + 1,
+            steps_of(s.conv1_min, s.conv1_max, s.conv1_step) + 1,
+            steps_of(s.conv2_min, s.conv2_max, s.conv2_step) + 1};
   return {steps_of(s.k_min, s.k_max, 1) + 1,
           steps_of(s.window_min, s.window_max, s.window_step) + 1,
           steps_of(s.hidden_min, s.hidden_max, s.hidden_step) + 1,
@@ -319,8 +343,19 @@ std::vector<int> grid_sizes(const SearchSpace &s) {
 }
 
 Hyperparams hyperparams_at(const SearchSpace &s, const std::vector<int> &i) {
-  if (i.size() != 7) throw std::invalid_argument("hyperparams_at: 7 indices expected");
+  if (i.size() != grid_sizes(s).size())
+    throw std::invalid_argument("hyperparams_at: " + std::to_string(grid_sizes(s).size()) +
+                                " indices expected, got " + std::to_string(i.size()));
   Hyperparams h;
+  if (s.model == ModelType::cnn) {
+    h.window = std::round((s.window_min + s.window_step * i[0]) * 1e9) / 1e9;
+    h.dropout = std::round((s.dropout_min + s.dropout_step * i[1]) * 1e9) / 1e9;
+    h.batch = s.batch_min + s.batch_step * i[2];
+    h.fc = s.fc_min + s.fc_step * i[3];
+    h.conv1 = s.conv1_min + s.conv1_step * i[4];
+    h.conv2 = s.conv2_min + s.conv2_step * i[5];
+    return h;
+  }
   h.k = s.k_min + i[0];
   h.window = std::round((s.window_min + s.window_step * i[1]) * 1e9) / 1e9;
   h.hidden = s.hidden_min + s.hidden_step * i[2];
@@ -340,6 +375,13 @@ SearchMethod parse_search_method(const std::string &name) {
 const char *search_method_name(SearchMethod m) { return m == SearchMethod::tpe ? "tpe" : "random"; }
 
 bool in_space(const Hyperparams &h, const SearchSpace &s) {
+  if (s.model == ModelType::cnn)
+    return on_grid(h.window, s.window_min, s.window_max, s.window_step) &&
+           on_grid(h.dropout, s.dropout_min, s.dropout_max, s.dropout_step) &&
+           on_grid(h.batch, s.batch_min, s.batch_max, s.batch_step) &&
+           on_grid(h.fc, s.fc_min, s.fc_max, s.fc_step) &&
+           on_grid(h.conv1, s.conv1_min, s.conv1_max, s.conv1_step) &&
+           on_grid(h.conv2, s.conv2_min, s.conv2_max, s.conv2_step);
   return on_grid(h.k, s.k_min, s.k_max, 1) &&
          on_grid(h.window, s.window_min, s.window_max, s.window_step) &&
          on_grid(h.hidden, s.hidden_min, s.hidden_max, s.hidden_step) &&
@@ -350,9 +392,17 @@ bool in_space(const Hyperparams &h, const SearchSpace &s) {
 }
 
 TrainOptions with_hyperparams(TrainOptions o, const Hyperparams &h) {
-  o.graph.k = h.k;
   o.graph.window.side = h.window;
   o.graph.window.side_is_fraction = true;
+  o.batch_size = h.batch;
+  if (o.model_type == ModelType::cnn) {
+    o.cnn.fc = h.fc;
+    o.cnn.conv1 = h.conv1;
+    o.cnn.conv2 = h.conv2;
+    o.cnn.dropout = h.dropout;
+    return o;
+  }
+  o.graph.k = h.k;
   o.model.hidden = h.hidden;
   o.model.ffn_hidden = h.hidden;
   o.model.depth = h.depth;
@@ -365,6 +415,10 @@ TrainOptions with_hyperparams(TrainOptions o, const Hyperparams &h) {
 HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const HyperoptOptions &o) {
   if (o.out_dir.empty()) throw std::invalid_argument("no output directory");
   if (o.trials < 1) throw std::invalid_argument("trials must be >= 1");
+  if (o.space.model != o.base.model_type)
+    throw std::invalid_argument(std::string("the search space is for the ") +
+                                model_type_name(o.space.model) + ", the training options for the " +
+                                model_type_name(o.base.model_type));
   HyperoptReport rep;
   const auto fold = cv_folds(configs, o.outer_folds, mix(o.base.seed, kFolds, 0), &rep.grouped);
   fs::create_directories(o.out_dir);
@@ -430,14 +484,14 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
           trial.error = e.what();
         }
         fs::create_directories(tdir);
-        nlohmann::json j{{"params", nlohmann::json(trial.params)},
+        nlohmann::json j{{"params", searched(trial.params, o.space.model)},
                          {"val_auc", trial.val_auc},
                          {"best_epoch", trial.best_epoch}};
         if (!trial.error.empty()) j["error"] = trial.error;
         write_json(tres, j);
       }
       say(o.log, "outer fold " + std::to_string(f) + " trial " + std::to_string(t) + ": " +
-                     nlohmann::json(trial.params).dump() + " -> " +
+                     searched(trial.params, o.space.model).dump() + " -> " +
                      (trial.error.empty() ? "validation AUC " + fmt(trial.val_auc)
                                           : "failed: " + trial.error));
       if (o.search == SearchMethod::tpe)  // loss 1 - AUC; a failed trial is the worst (NaN)
@@ -468,7 +522,7 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
                      {"trials", nlohmann::json::array()}};
     for (const auto &t : of.trials) {
       nlohmann::json tj{
-          {"params", nlohmann::json(t.params)}, {"val_auc", t.val_auc}, {"best_epoch", t.best_epoch}};
+          {"params", searched(t.params, o.space.model)}, {"val_auc", t.val_auc}, {"best_epoch", t.best_epoch}};
       if (!t.error.empty()) tj["error"] = t.error;
       j["trials"].push_back(tj);
     }
@@ -487,23 +541,32 @@ HyperoptReport run_hyperopt(const std::vector<Configuration> &configs, const Hyp
                           {"accuracy", f.result.accuracy},
                           {"best_val_auc", f.result.best_val_auc},
                           {"chosen_trial", f.chosen_trial},
-                          {"chosen", nlohmann::json(f.chosen)},
+                          {"chosen", searched(f.chosen, o.space.model)},
                           {"model", f.result.model}});
   j["outer_folds"] = o.outer_folds;
   j["trials"] = o.trials;
   j["search"] = search_method_name(o.search);
+  j["model"] = model_type_name(o.base.model_type);
   if (o.search == SearchMethod::tpe) j["tpe_startup"] = o.tpe_startup;
   j["epochs"] = o.base.epochs;
   j["grouped"] = rep.grouped;
   j["seed"] = o.base.seed;
   const auto &sp = o.space;
-  j["space"] = {{"k", {sp.k_min, sp.k_max}},
-                {"window", {sp.window_min, sp.window_max, sp.window_step}},
-                {"hidden", {sp.hidden_min, sp.hidden_max, sp.hidden_step}},
-                {"depth", {sp.depth_min, sp.depth_max}},
-                {"dropout", {sp.dropout_min, sp.dropout_max, sp.dropout_step}},
-                {"ffn_layers", {sp.ffn_layers_min, sp.ffn_layers_max}},
-                {"batch", {sp.batch_min, sp.batch_max, sp.batch_step}}};
+  if (sp.model == ModelType::cnn)
+    j["space"] = {{"window", {sp.window_min, sp.window_max, sp.window_step}},
+                  {"dropout", {sp.dropout_min, sp.dropout_max, sp.dropout_step}},
+                  {"batch", {sp.batch_min, sp.batch_max, sp.batch_step}},
+                  {"fc", {sp.fc_min, sp.fc_max, sp.fc_step}},
+                  {"conv1", {sp.conv1_min, sp.conv1_max, sp.conv1_step}},
+                  {"conv2", {sp.conv2_min, sp.conv2_max, sp.conv2_step}}};
+  else
+    j["space"] = {{"k", {sp.k_min, sp.k_max}},
+                  {"window", {sp.window_min, sp.window_max, sp.window_step}},
+                  {"hidden", {sp.hidden_min, sp.hidden_max, sp.hidden_step}},
+                  {"depth", {sp.depth_min, sp.depth_max}},
+                  {"dropout", {sp.dropout_min, sp.dropout_max, sp.dropout_step}},
+                  {"ffn_layers", {sp.ffn_layers_min, sp.ffn_layers_max}},
+                  {"batch", {sp.batch_min, sp.batch_max, sp.batch_step}}};
   j["auc"] = {{"mean", rep.mean_auc}, {"std", rep.std_auc}};
   j["accuracy"] = {{"mean", rep.mean_accuracy}, {"std", rep.std_accuracy}};
   write_json(o.out_dir + "/hyperopt.json", j);

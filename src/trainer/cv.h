@@ -75,8 +75,12 @@ CvReport run_cv(const std::vector<Configuration> &configs, const CvOptions &opti
 
 // ---- nested cross-validation with random search ------------------------------------------------
 
-// Table 2 of Swanson et al. (window as a fraction of the box edge).
+// Table 2 of Swanson et al. (window as a fraction of the box edge) for the D-MPNN. For the CNN
+// (model = cnn; the paper gives no search for it) the grid is the window, dropout and batch ranges
+// shared with the D-MPNN plus the CNN's widths: fully connected layer, first and second
+// convolution; the D-MPNN dimensions are not searched then.
 struct SearchSpace {
+  ModelType model = ModelType::dmpnn;
   int k_min = 1, k_max = 5;
   double window_min = 0.1, window_max = 0.3, window_step = 0.05;
   int hidden_min = 300, hidden_max = 2400, hidden_step = 100;
@@ -84,6 +88,10 @@ struct SearchSpace {
   double dropout_min = 0.0, dropout_max = 0.5, dropout_step = 0.05;
   int ffn_layers_min = 1, ffn_layers_max = 3;
   int batch_min = 10, batch_max = 100, batch_step = 10;
+  // CNN widths around LeNet-5's (6, 16, 80 at the paper's defaults)
+  int fc_min = 40, fc_max = 160, fc_step = 40;
+  int conv1_min = 4, conv1_max = 8, conv1_step = 2;
+  int conv2_min = 8, conv2_max = 32, conv2_step = 8;
 };
 
 struct Hyperparams {
@@ -92,16 +100,19 @@ struct Hyperparams {
   int hidden = 300, depth = 3;
   double dropout = 0.0;
   int ffn_layers = 2, batch = 50;
+  int fc = 80, conv1 = 6, conv2 = 16;  // CNN
 };
 
 // Uniform over the grid of each dimension. Throws std::invalid_argument for an empty range.
 Hyperparams sample_hyperparams(const SearchSpace &space, std::mt19937_64 &rng);
-// The grid as TPE sees it: the number of values of each dimension (k, window, hidden, depth,
-// dropout, ffn_layers, batch), and the hyperparameters at one index per dimension.
+// The grid as TPE sees it: the number of values of each dimension (D-MPNN: k, window, hidden,
+// depth, dropout, ffn_layers, batch; CNN: window, dropout, batch, fc, conv1, conv2), and the
+// hyperparameters at one index per dimension (the others keep their defaults).
 std::vector<int> grid_sizes(const SearchSpace &space);
 Hyperparams hyperparams_at(const SearchSpace &space, const std::vector<int> &index);
 bool in_space(const Hyperparams &h, const SearchSpace &space);
-// `base` with the hyperparameters applied (window as a fraction; ffn_hidden = hidden).
+// `base` with the hyperparameters of its model type applied (window as a fraction; D-MPNN:
+// ffn_hidden = hidden; CNN: the dropout is the CNN's).
 TrainOptions with_hyperparams(TrainOptions base, const Hyperparams &h);
 
 // How hyperopt proposes trials: TPE (tpe.h; the paper's search) or uniformly at random.

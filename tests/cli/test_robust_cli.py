@@ -153,6 +153,8 @@ def bad_numbers():
          "--window-min"),
         (["hyperopt", "--manifest", "set.csv", "--out", "x", "--window-max", "1.5"], "--window-max"),
         (["hyperopt", "--manifest", "set.csv", "--out", "x", "--window-step", "0"], "--window-step"),
+        (["hyperopt", "--manifest", "set.csv", "--out", "x", "--model", "rnn"], "--model"),
+        (["hyperopt", "--manifest", "set.csv", "--out", "x", "--model", "cnn", "--fc-max", "0"], "--fc-max"),
         (["attention", "--model", "m/best.pt", "--manifest", "set.csv", "--out", "x",
           "--threshold", "nan"], "--threshold"),
     ]

@@ -265,7 +265,79 @@ TEST(Hyperopt, TpeGridIsTheSearchSpace) {
   EXPECT_THROW(parse_search_method("grid"), std::invalid_argument);
 }
 
+// The CNN's grid: window, dropout and batch as the D-MPNN's, and the CNN widths; its corners map
+// to the ranges' ends, every index is in the space, and the trial's options are the CNN's
+TEST(Hyperopt, CnnGridIsItsSearchSpace) {
+  SearchSpace cnn;
+  cnn.model = ModelType::cnn;
+  const std::vector<int> sizes = grid_sizes(cnn);
+  EXPECT_EQ(sizes, (std::vector<int>{5, 11, 10, 4, 3, 4}));
+  const Hyperparams lo = hyperparams_at(cnn, {0, 0, 0, 0, 0, 0});
+  EXPECT_DOUBLE_EQ(lo.window, 0.1);
+  EXPECT_DOUBLE_EQ(lo.dropout, 0.0);
+  EXPECT_EQ(lo.batch, 10);
+  EXPECT_EQ(lo.fc, 40);
+  EXPECT_EQ(lo.conv1, 4);
+  EXPECT_EQ(lo.conv2, 8);
+  const Hyperparams hi = hyperparams_at(cnn, {4, 10, 9, 3, 2, 3});
+  EXPECT_DOUBLE_EQ(hi.window, 0.3);
+  EXPECT_DOUBLE_EQ(hi.dropout, 0.5);
+  EXPECT_EQ(hi.batch, 100);
+  EXPECT_EQ(hi.fc, 160);
+  EXPECT_EQ(hi.conv1, 8);
+  EXPECT_EQ(hi.conv2, 32);
+  EXPECT_THROW(hyperparams_at(cnn, {0, 0, 0, 0, 0, 0, 0}), std::invalid_argument);
+  std::mt19937_64 rng(3);
+  for (int t = 0; t < 100; ++t) EXPECT_TRUE(in_space(sample_hyperparams(cnn, rng), cnn));
+  Hyperparams off = lo;
+  off.fc = 50;  // between grid points
+  EXPECT_FALSE(in_space(off, cnn));
+  TrainOptions base;
+  base.model_type = ModelType::cnn;
+  const TrainOptions o = with_hyperparams(base, hi);
+  EXPECT_EQ(o.cnn.fc, 160);
+  EXPECT_EQ(o.cnn.conv1, 8);
+  EXPECT_EQ(o.cnn.conv2, 32);
+  EXPECT_DOUBLE_EQ(o.cnn.dropout, 0.5);
+  EXPECT_EQ(o.batch_size, 100);
+  EXPECT_DOUBLE_EQ(o.graph.window.side, 0.3);
+  EXPECT_EQ(o.model.hidden, base.model.hidden);  // the D-MPNN's options are left alone
+}
+
 }  // namespace
+
+// mlglass hyperopt --model cnn: nested search over the CNN grid, every trial a CNN model file
+TEST(Hyperopt, TheCnnIsSearchedOnItsGrid) {
+  at::set_num_threads(1);
+  const auto configs = dataset(true);
+  HyperoptOptions o;
+  o.base = tiny();
+  o.base.model_type = ModelType::cnn;
+  o.base.image.size = 40;
+  o.base.weight_decay = 0.01;
+  o.space.model = ModelType::cnn;
+  o.space.fc_max = 80;
+  o.out_dir = scratch("hyperopt-cnn");
+  o.trials = 2;
+  o.outer_folds = 2;
+  o.test_windows = 2;
+  o.tpe_startup = 1;
+  const auto r = run_hyperopt(configs, o);
+  ASSERT_EQ(r.folds.size(), 2u);
+  for (const auto &f : r.folds) {
+    EXPECT_TRUE(in_space(f.chosen, o.space));
+    for (const auto &t : f.trials) EXPECT_EQ(t.error, "");
+    torch::jit::Module m;
+    EXPECT_EQ(load_model_file(f.result.model, m).architecture, ModelArchitecture::cnn);
+  }
+  const auto j = read(o.out_dir + "/hyperopt.json");
+  EXPECT_EQ(j.at("model"), "cnn");
+  EXPECT_TRUE(j.at("space").contains("conv2"));
+  // a search space for the other model is refused
+  o.space.model = ModelType::dmpnn;
+  o.out_dir = scratch("hyperopt-mismatch");
+  EXPECT_THROW(run_hyperopt(configs, o), std::invalid_argument);
+}
 
 // mlglass cv --model cnn: the paper's image baseline on the same folds as the D-MPNN (the folds
 // depend on the configurations and the seed only), tested on its held-out fold as a CNN
