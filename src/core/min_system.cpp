@@ -68,12 +68,17 @@ MinResult finish_minimization(MinSystem &s, MinResult r, StopReason reason, doub
   return r;
 }
 
-double max_abs(MinSystem &s, const double *v) {
+namespace {
+// the largest |v_i| of this rank's 3 * size() values (0 without atoms)
+double local_max_abs(MinSystem &s, const double *v) {
   const int n = 3 * s.size();
   double local = 0.0;
   for (int i = 0; i < n; i++) local = std::max(local, std::fabs(v[i]));
-  return s.max(local);
+  return local;
 }
+}  // namespace
+
+double max_abs(MinSystem &s, const double *v) { return s.max(local_max_abs(s, v)); }
 
 void copy_vector(MinSystem &s, const double *from, double *to) {
   std::copy(from, from + 3 * size_t(s.size()), to);
@@ -206,12 +211,7 @@ double MinSystem::cg_direction(double beta) {
   return gh;
 }
 
-void MinSystem::cg_restart() {
-  const int n = 3 * size();
-  const double *g = work(1);
-  double *h = work(2);
-  for (int i = 0; i < n; i++) h[i] = g[i];
-}
+void MinSystem::cg_restart() { copy_vector(*this, work(1), work(2)); }
 
 void MinSystem::save_line_start() { copy_vector(*this, x(), work(0)); }
 
@@ -234,12 +234,6 @@ double MinSystem::local_f_dot_h() {
   return local;
 }
 
-double MinSystem::local_max_abs_h() {
-  const int n = 3 * size();
-  const double *h = work(2);
-  double local = 0.0;
-  for (int i = 0; i < n; i++) local = std::max(local, std::fabs(h[i]));
-  return local;
-}
+double MinSystem::local_max_abs_h() { return local_max_abs(*this, work(2)); }
 
 }  // namespace mlglass

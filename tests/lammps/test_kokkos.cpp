@@ -150,6 +150,19 @@ class KokkosStyleTest : public KokkosTest {
   struct Quench {
     std::vector<double> vec, atoms;
   };
+  // the error `run 0` gives under -k on -sf kk after `setup` and `defines` (written with suffix
+  // off, so a plain style stays plain)
+  std::string run_error(const std::vector<std::string> &setup,
+                        const std::vector<std::string> &defines) {
+    open(MPI_COMM_WORLD, {"-k", "on", "-sf", "kk"});
+    commands(setup);
+    command("suffix off");
+    commands(defines);
+    command("suffix on");
+    const std::string msg = error_of("run 0 post no");
+    close();
+    return msg;
+  }
   Quench quench(const std::vector<std::string> &kokkos_args, const std::vector<std::string> &setup,
                 const std::string &style, const std::string &args) {
     open(MPI_COMM_WORLD, kokkos_args);
@@ -392,13 +405,8 @@ TEST_F(BGraphKokkosTest, EqualsThePlainComputeAfterMigration) {
 // bad input: the plain compute's errors, word for word
 TEST_F(BGraphKokkosTest, SameErrorsAsThePlainCompute) {
   auto error_with = [&](const std::string &style) {
-    open(MPI_COMM_WORLD, {"-k", "on", "-sf", "kk"});
-    commands(ka2d(12, 5));
-    commands({"suffix off", "compute bg all " + style + " k 3 cutoff 0.5", "suffix on",
-              "thermo_style custom step c_bg[1]"});
-    const std::string msg = error_of("run 0 post no");
-    close();
-    return msg;
+    return run_error(ka2d(12, 5), {"compute bg all " + style + " k 3 cutoff 0.5",
+                                   "thermo_style custom step c_bg[1]"});
   };
   const std::string plain = error_with("bgraph"), kk = error_with("bgraph/kk");
   EXPECT_NE(plain.find("group neighbours within cutoff"), std::string::npos) << plain;
@@ -506,15 +514,10 @@ TEST_F(GlassKokkosTest, EqualsThePlainComputeAfterMigration) {
 // a window with no more than k atoms: the plain compute's error, word for word
 TEST_F(GlassKokkosTest, SameErrorsAsThePlainCompute) {
   auto error_with = [&](const std::string &style) {
-    open(MPI_COMM_WORLD, {"-k", "on", "-sf", "kk"});
-    commands(ka2d(24, 5));
-    commands({"group few id <= 10", "suffix off",
-              "compute cls few " + style + " " MLGLASS_SOURCE_DIR
-              "/potentials/ka2d-dmpnn.pt window 5",
-              "suffix on", "thermo_style custom step c_cls"});
-    const std::string msg = error_of("run 0 post no");
-    close();
-    return msg;
+    return run_error(ka2d(24, 5), {"group few id <= 10",
+                                   "compute cls few " + style + " " MLGLASS_SOURCE_DIR
+                                   "/potentials/ka2d-dmpnn.pt window 5",
+                                   "thermo_style custom step c_cls"});
   };
   const std::string plain = error_with("glass/mpnn"), kk = error_with("glass/mpnn/kk");
   EXPECT_NE(plain.find("not more than k = 2"), std::string::npos) << plain;

@@ -147,22 +147,24 @@ template <class DeviceType> void ComputeBGraphKokkos<DeviceType>::prepare()
 
 template <class DeviceType> void ComputeBGraphKokkos<DeviceType>::forward(CommMode mode)
 {
+  // the DualView this mode communicates (none for MASK: atom->mask is synced by the caller)
+  auto transfer = [&](bool to_host) {
+    auto move = [to_host](auto &dual) {
+      if (to_host) {
+        dual.template modify<DeviceType>();
+        dual.template sync<LMPHostType>();
+      } else {
+        dual.template modify<LMPHostType>();
+        dual.template sync<DeviceType>();
+      }
+    };
+    if (mode == OUTLINKS) move(k_outtag);
+    if (mode == LABELS) move(k_label);
+  };
   commmode = mode;
-  if (mode == OUTLINKS) {
-    k_outtag.template modify<DeviceType>();
-    k_outtag.template sync<LMPHostType>();
-  } else if (mode == LABELS) {
-    k_label.template modify<DeviceType>();
-    k_label.template sync<LMPHostType>();
-  }
+  transfer(true);
   mlglass_compat::forward_comm(comm, this);
-  if (mode == OUTLINKS) {
-    k_outtag.template modify<LMPHostType>();
-    k_outtag.template sync<DeviceType>();
-  } else if (mode == LABELS) {
-    k_label.template modify<LMPHostType>();
-    k_label.template sync<DeviceType>();
-  }
+  transfer(false);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "lammps.h"
 
+#include <cctype>
 #include <string>
 
 namespace LAMMPS_NS {
@@ -20,11 +21,14 @@ namespace LAMMPS_NS {
 inline LAMMPS *mlglass_require_kokkos(LAMMPS *lmp, const std::string &kind,
                                       const std::string &style)
 {
-  if (!lmp->kokkos || !dynamic_cast<AtomKokkos *>(lmp->atom))
+  if (!lmp->kokkos || !dynamic_cast<AtomKokkos *>(lmp->atom)) {
+    std::string command = kind;    // "Fix" -> "fix"
+    command[0] = char(std::tolower(command[0]));
     lmp->error->all(FLERR,
                     "{} {}/kk needs the KOKKOS package enabled at run time (-k on); without it "
                     "use {} {}",
-                    kind, style, kind == "Fix" ? "fix" : "compute", style);
+                    kind, style, command, style);
+  }
   return lmp;
 }
 
