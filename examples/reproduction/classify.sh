@@ -2,6 +2,7 @@
 # Step 3 of the reproduction (REPRODUCTION.md), after datasets.sh: the classifiers.
 #   cv      D-MPNN and CNN, 3-fold cross-validation on each dataset (the same group-aware folds:
 #           runs are kept whole), the authors' default hyperparameters
+#   cvbig   the same on windows of WINDOW_BIG (the largest of the paper's range)
 #   cross   the 6 x 6 cross-dataset AUC matrix: per model and dataset, train on the runs of seeds
 #           1..NTRAIN, evaluate on the other runs of every dataset (no configuration, and no run,
 #           is in both)
@@ -14,17 +15,20 @@
 #           also per-window mean inherent-structure energy when the quench step ran
 #   attention the attention D-MPNN on dataset 1 (train runs), its AUC and the three high-attention
 #           graph metrics with their Wilcoxon tests on the test runs (mlglass attention)
+#   shipped the shipped model's recipe (tools/make-shipped-model.sh) trained on the slow runs, and
+#           that model and potentials/ka2d-dmpnn.pt on the test runs of the six datasets
 #   hyperopt  the nested 3-fold cross-validation with TPE of each of HYPEROPT_MODELS (the paper's
 #           model selection: TRIALS configurations of TRIAL_EPOCHS epochs per outer fold), on
 #           HYPEROPT_DATASETS
-#   bash examples/reproduction/classify.sh [cv] [cross] [window] [quench] [isds6] [baseline]
-#        [attention] [hyperopt]   (default: all)
+#   bash examples/reproduction/classify.sh [cv] [cvbig] [cross] [window] [quench] [isds6] [baseline]
+#        [attention] [shipped] [hyperopt]   (default: all)
 # Scale (environment): WINDOW=12 (distance units: the paper's 0.2 of a 60-sigma box, ~173
 # particles), WINDOW_BIG=18, EPOCHS=30, NTRAIN=5 (of the 8 seeds), THREADS=1, MODELS="dmpnn cnn",
 # TRIALS=15, TRIAL_EPOCHS=10, HYPEROPT_DATASETS="6 4 5 1 2 3" (the hard ones first),
 # HYPEROPT_MODELS="dmpnn cnn" (per dataset the D-MPNN's search, then the CNN's),
 # HYPEROPT_WINDOWS="0.2 0.6 0.1" (min, max, step as fractions of this 30-sigma box: the paper's
-# 0.1-0.3 of its 60-sigma box, the same 6-18 sigma), HIDDEN_MAX=600 (the paper's 2400: compute).
+# 0.1-0.3 of its 60-sigma box, the same 6-18 sigma), HIDDEN_MAX=600 (the paper's 2400: compute),
+# SHIP_EPOCHS=150, SLOW_RAMP=2000000 (cool.sh's, for the shipped step's labels).
 # Output: OUT/classify/. Finished steps are not repeated (delete their directory to redo them).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -45,7 +49,9 @@ HYPEROPT_DATASETS=${HYPEROPT_DATASETS:-6 4 5 1 2 3}
 HYPEROPT_MODELS=${HYPEROPT_MODELS:-dmpnn cnn}
 read -r WMIN WMAX WSTEP <<< "${HYPEROPT_WINDOWS:-0.2 0.6 0.1}"
 HIDDEN_MAX=${HIDDEN_MAX:-600}
-STEPS=${*:-cv cross window quench isds6 baseline attention hyperopt}
+SHIP_EPOCHS=${SHIP_EPOCHS:-150}
+SLOW_RAMP=${SLOW_RAMP:-2000000}
+STEPS=${*:-cv cvbig cross window quench isds6 baseline attention shipped hyperopt}
 LMP=${LMP:-$ROOT/build/lammps/lmp}
 PLUGIN=${PLUGIN:-$ROOT/build/mlglass/mlglassplugin.so}
 mkdir -p "$C"
@@ -80,6 +86,15 @@ for step in $STEPS; do
     for m in $MODELS; do
       for i in 1 2 3 4 5 6; do cv "$m" "$A/ds$i.csv" "ds$i"; done
     done ;;
+  cvbig)
+    # the same cross-validation with windows of WINDOW_BIG (the paper's largest, 0.3 of its box;
+    # what the TPE search picked on dataset 6), the defaults otherwise
+    saved=("${common[@]}")
+    common[1]=$WINDOW_BIG   # the value of --window
+    for m in $MODELS; do
+      for i in 1 2 3 4 5 6; do cv "$m" "$A/ds$i.csv" "ds$i-w$WINDOW_BIG"; done
+    done
+    common=("${saved[@]}") ;;
   cross)
     for i in 1 2 3 4 5 6; do split "ds$i"; done
     for m in $MODELS; do
@@ -157,6 +172,50 @@ for step in $STEPS; do
       | tee "$C/attention.txt"
     "$MLGLASS" attention --model "$dir/best.pt" --manifest "$C/ds1-test.csv" --out "$C/attention" \
       --windows 4 | tee -a "$C/attention.txt" ;;
+  shipped)
+    # the shipped model's recipe (tools/make-shipped-model.sh: glass T <= 0.1, liquid 0.55 <= T
+    # <= 2.0, windows of 12 sigma, k 2, hidden 300, depth 3, batch 25, SHIP_EPOCHS epochs with a
+    # 5-epoch warm-up) on the slow runs: seeds 1..NTRAIN-1 train, seed NTRAIN validates (picks
+    # the epoch); then that model and the shipped one (potentials/ka2d-dmpnn.pt: the same recipe
+    # on a ramp of 2x10^5 steps at N = 4320) on the test runs of the six datasets: AUC and
+    # accuracy at P = 0.5 into shipped.csv
+    for i in 1 2 3 4 5 6; do split "ds$i"; done
+    dir="$C/slow-model"
+    if [ ! -f "$dir/best.pt" ]; then
+      mkdir -p "$dir"
+      train=() val=()
+      for s in $(seq 1 $((NTRAIN - 1))); do train+=("$OUT/slow/seed-$s/traj.dump"); done
+      val=("$OUT/slow/seed-$NTRAIN/traj.dump")
+      slow_manifest() {  # OUT DUMP...: glass every 4th frame at T <= 0.1, liquid every 60th
+        local out=$1; shift
+        "$MLGLASS" dataset "$@" -o "$out.glass" --ramp 2.0 0.05 "$SLOW_RAMP" --glass-max 0.1 \
+          --every 4 --allow-one-class > /dev/null
+        "$MLGLASS" dataset "$@" -o "$out.liquid" --ramp 2.0 0.05 "$SLOW_RAMP" --liquid 1.275 \
+          --liquid-tol 0.725 --every 60 --allow-one-class > /dev/null
+        { cat "$out.glass"; tail -n +2 "$out.liquid"; } > "$out"
+        rm -f "$out.glass" "$out.liquid"
+      }
+      slow_manifest "$dir/train.csv" "${train[@]}"
+      slow_manifest "$dir/val.csv" "${val[@]}"
+      echo "classify.sh: shipped recipe on the slow runs ($(($(wc -l < "$dir/train.csv") - 1)) training configurations)"
+      "$MLGLASS" train --manifest "$dir/train.csv" --val-manifest "$dir/val.csv" --out "$dir" \
+        --k 2 --window "$WINDOW" --window-units distance --hidden 300 --depth 3 --batch 25 \
+        --epochs "$SHIP_EPOCHS" --warmup 5 --val-windows 8 --seed 1 --threads "$THREADS" --quiet \
+        --overwrite --no-plot > "$dir.log" 2>&1 || { echo "classify.sh: train failed: $dir.log" >&2; exit 1; }
+    fi
+    h="model" a=""
+    for j in 1 2 3 4 5 6; do h="$h,ds${j}_auc" a="$a,ds${j}_accuracy"; done
+    echo "$h$a" > "$C/shipped.csv"
+    for model in slow:"$dir/best.pt" shipped:"$ROOT/potentials/ka2d-dmpnn.pt"; do
+      aucs="" accs=""
+      for j in 1 2 3 4 5 6; do
+        r=$("$MLGLASS" eval --model "${model#*:}" --manifest "$C/ds$j-test.csv" --windows 4 --threads "$THREADS")
+        aucs="$aucs,$(echo "$r" | auc_of)"
+        accs="$accs,$(echo "$r" | grep -E '^accuracy' | head -1 | awk '{print $2}')"
+      done
+      echo "${model%%:*}$aucs$accs" >> "$C/shipped.csv"
+    done
+    cat "$C/shipped.csv" ;;
   hyperopt)
     for i in $HYPEROPT_DATASETS; do
     for m in $HYPEROPT_MODELS; do
@@ -174,6 +233,6 @@ for step in $STEPS; do
       tail -4 "$dir.log" | head -2
     done
     done ;;
-  *) echo "classify.sh: unknown step $step (cv, cross, window, quench, isds6, baseline, attention, hyperopt)" >&2; exit 2 ;;
+  *) echo "classify.sh: unknown step $step (cv, cvbig, cross, window, quench, isds6, baseline, attention, shipped, hyperopt)" >&2; exit 2 ;;
   esac
 done

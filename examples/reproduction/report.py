@@ -84,6 +84,53 @@ def cv():
     print("| 6, inherent structures | " + " | ".join(cells) + " |")
 
 
+def cvbig():
+    section("The same 3-fold cross-validation on windows of 18 sigma (classify.sh cvbig), held-out AUC")
+    print("| dataset | D-MPNN AUC | CNN AUC |\n|---|---:|---:|")
+    for i in range(1, 7):
+        cells = []
+        for m in ("dmpnn", "cnn"):
+            j = load(f"{C}/cv-{m}-ds{i}-w18/cv.json")
+            cells.append(f"{j['auc']['mean']:.3f} ± {j['auc']['std']:.3f}" if j else "not run")
+        print(f"| {i} | " + " | ".join(cells) + " |")
+
+
+SEARCHED = {"dmpnn": {"batch", "depth", "dropout", "ffn_layers", "hidden", "k", "window"},
+            "cnn": {"batch", "conv1", "conv2", "dropout", "fc", "window"}}
+
+
+def hyperopt():
+    section("Nested 3-fold cross-validation with TPE (classify.sh hyperopt): held-out AUC per outer fold")
+    print("| model | dataset | outer folds done | AUC per fold | mean ± std | chosen (window as a fraction of the 30-sigma box) |")
+    print("|---|---:|---:|---|---|---|")
+    for m in ("dmpnn", "cnn"):
+        for i in range(1, 7):
+            res = [load(p) for p in sorted(glob.glob(f"{C}/hyperopt-{m}-ds{i}/outer-*/result.json"))]
+            res = [r for r in res if r]
+            if not res:
+                continue
+            aucs = [r["test"]["auc"] for r in res]
+            keys = SEARCHED[m]    # older reports also list fields the search did not vary
+            chosen = "; ".join(", ".join(f"{k} {v:g}" for k, v in sorted(r["chosen"].items()) if k in keys)
+                               for r in res)
+            spread = f"{np.mean(aucs):.3f} ± {np.std(aucs):.3f}" if len(aucs) > 1 else "–"
+            print(f"| {m} | {i} | {len(res)} of 3 | " + ", ".join(f"{a:.4f}" for a in aucs) +
+                  f" | {spread} | {chosen} |")
+
+
+def shipped():
+    section("The shipped recipe on slow runs vs the shipped model (classify.sh shipped): test runs, AUC / accuracy at 0.5")
+    p = f"{C}/shipped.csv"
+    if not os.path.exists(p):
+        print("not run")
+        return
+    rows = list(csv.DictReader(open(p)))
+    print("| model | " + " | ".join(f"ds{i}" for i in range(1, 7)) + " |\n|---|" + "---:|" * 6)
+    for r in rows:
+        print(f"| {r['model']} | " + " | ".join(f"{float(r[f'ds{i}_auc']):.3f} / {float(r[f'ds{i}_accuracy']):.3f}"
+                                                for i in range(1, 7)) + " |")
+
+
 def cross():
     for m in ("dmpnn", "cnn"):
         p = f"{C}/cross-{m}.csv"
@@ -148,9 +195,12 @@ if __name__ == "__main__":
     tg()
     datasets()
     cv()
+    cvbig()
+    hyperopt()
     cross()
     text("window.txt", "Window-size generalization (D-MPNN trained on ds1 windows of 12 sigma)")
     text("baseline.txt", "Control: per-window and whole-configuration energy alone, potential (pe) and "
          "inherent-structure (eis) (AUC, test runs)")
     attention()
+    shipped()
     metrics()
