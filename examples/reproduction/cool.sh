@@ -4,18 +4,18 @@
 #
 #   bash examples/reproduction/cool.sh            # all runs, one after another, on one core
 #
-# Scale (environment variables; the paper's values in brackets):
+# Scale: SCALE=paper (scale.sh) runs the paper's system and rates; or, one by one (environment
+# variables; SCALE=paper's values in brackets):
 #   NATOMS=1080        particles per run                       [4320]
 #   SLOW_RAMP=2000000  steps of the slow ramp 2.0 -> 0.05      [20000000]
 #   FAST_RAMP=20000    steps of the fast ramp                  [200000]
-#   NSEEDS=8           independent runs per rate               [as many as 10,000 frames need]
-#   HOLD=100000        steps held at T = 0.05 after each ramp (glass frames)
-#   DUMP_EVERY=1000    steps between dumped configurations
+#   NSEEDS=8           independent runs per rate               [48]
+#   HOLD=100000        steps held at T = 0.05 after each ramp (glass frames)   [1000000]
+#   DUMP_EVERY=1000    steps between dumped configurations     [10000]
 #   MIN=fire           fix inherent's minimizer (fire: the recorded runs of REPRODUCTION.md; cg is
 #                      10x cheaper with the same E_IS(T) and T_g, doc/fix_inherent.rst)
 #   NSAMPLE_SLOW=100, NSAMPLE_FAST=10   E_IS samples (fix inherent quenches) along each ramp
 #   MPIRUN="mpirun -np 16"              run each LAMMPS on several ranks (a cluster node)
-# The paper's scale is NATOMS=4320 SLOW_RAMP=20000000 FAST_RAMP=200000 DUMP_EVERY=100000.
 #
 # Output: examples/reproduction/out/{slow,fast}/seed-S/{traj.dump,eis.dat,bgraph.dat,is.dat}
 # (OUT=... elsewhere). A run whose directory holds 'done' is skipped: rerunning the script
@@ -23,12 +23,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$ROOT/examples/reproduction/out}
-NATOMS=${NATOMS:-1080}
-SLOW_RAMP=${SLOW_RAMP:-2000000}
-FAST_RAMP=${FAST_RAMP:-20000}
-NSEEDS=${NSEEDS:-8}
-HOLD=${HOLD:-100000}
-DUMP_EVERY=${DUMP_EVERY:-1000}
+source "$ROOT/examples/reproduction/scale.sh"   # SCALE=here|paper: NATOMS, ramps, runs, ...
 MIN=${MIN:-fire}
 NSAMPLE_SLOW=${NSAMPLE_SLOW:-100}
 NSAMPLE_FAST=${NSAMPLE_FAST:-10}

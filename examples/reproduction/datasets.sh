@@ -7,13 +7,12 @@
 #   - g(r) of every class (LAMMPS compute rdf over the dumped frames, in.rdf),
 #   - the B-graph metrics against T with the kink regression at T_g and the glass/liquid Wilcoxon
 #     tests, both link rules (mlglass metrics on the slow runs).
-#   bash examples/reproduction/datasets.sh        (same environment variables as cool.sh)
+#   bash examples/reproduction/datasets.sh        (the same SCALE, or ramps, as cool.sh)
 # Output: OUT/analysis/ (tg-*.json/png, eis_match.json, ds1..ds6.csv, gr-*.dat, gr.png, metrics-*).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$ROOT/examples/reproduction/out}
-SLOW_RAMP=${SLOW_RAMP:-2000000}
-FAST_RAMP=${FAST_RAMP:-20000}
+source "$ROOT/examples/reproduction/scale.sh"   # SCALE=here|paper: NATOMS, ramps, runs, ...
 TOL=${TOL:-0.01}                 # liquid frames: |T - T_dataset| <= TOL
 GLASS_EVERY=${GLASS_EVERY:-4}    # every 4th glass frame (the hold dumps 100 per run)
 MLGLASS=${MLGLASS:-$ROOT/build/mlglass/mlglass}

@@ -85,12 +85,14 @@ def cv():
 
 
 def cvbig():
-    section("The same 3-fold cross-validation on windows of 18 sigma (classify.sh cvbig), held-out AUC")
+    sides = sorted({p.rsplit("-w", 1)[1] for p in glob.glob(f"{C}/cv-*-ds?-w*") if os.path.isdir(p)})
+    side = sides[0] if sides else "WINDOW_BIG"   # classify.sh names them cv-MODEL-dsI-wSIDE
+    section(f"The same 3-fold cross-validation on windows of {side} sigma (classify.sh cvbig), held-out AUC")
     print("| dataset | D-MPNN AUC | CNN AUC |\n|---|---:|---:|")
     for i in range(1, 7):
         cells = []
         for m in ("dmpnn", "cnn"):
-            j = load(f"{C}/cv-{m}-ds{i}-w18/cv.json")
+            j = load(f"{C}/cv-{m}-ds{i}-w{side}/cv.json")
             cells.append(f"{j['auc']['mean']:.3f} ± {j['auc']['std']:.3f}" if j else "not run")
         print(f"| {i} | " + " | ".join(cells) + " |")
 
@@ -119,7 +121,7 @@ def hyperopt():
 
 
 def shipped():
-    section("The shipped recipe on slow runs vs the shipped model (classify.sh shipped): test runs, AUC / accuracy at 0.5")
+    section("The shipped model, and COMPARE_MODEL if given (classify.sh shipped): test runs, AUC / accuracy at 0.5")
     p = f"{C}/shipped.csv"
     if not os.path.exists(p):
         print("not run")
