@@ -1,72 +1,90 @@
 #!/usr/bin/env bash
-# Regenerates potentials/ka2d-dmpnn.pt from scratch: cooling runs of this project's own example
-# (2D Kob-Andersen, N = 4320, the fast ramp, several seeds), a labelled manifest, mlglass train,
-# and the held-out evaluation quoted in potentials/ka2d-dmpnn.md.
+# Regenerates potentials/ka2d-dmpnn.pt from scratch: the slow cooling runs of the reproduction
+# (examples/reproduction/cool.sh: 2D Kob-Andersen, N = 1080, ramp 2.0 -> 0.05 in 2x10^6 steps,
+# 10^5 steps held at T = 0.05), a labelled manifest, mlglass train, and the held-out evaluation
+# quoted in potentials/ka2d-dmpnn.md.
 #   tools/make-shipped-model.sh [data|dataset|train|eval|all|reexport]     (default all)
-# (dataset = trainset + testset; reexport = export the shipped model again, e.g. to renew its
-# provenance record: weights and outputs unchanged, the old record kept as export.previous)
-# Data go to data/ka2d/ (ignored by git, ~15 MB per seed); nothing is downloaded.
+# data     the cooling runs (cool.sh, 8 seeds per rate, 1.6 core-hours; skipped where done)
+# dataset  manifests: training (slow seeds 1-4), validation (slow seed 5), and the held-out tests
+#          (seeds 6-8: the slow glass against the slow liquid at each of the paper's temperatures,
+#          test-T.csv; the glass of the fast runs, ramp 2x10^4 steps, against the liquid at 1.99,
+#          test-fast.csv)
+# train    mlglass train + mlglass export -> MODEL_OUT
+# eval     every test manifest with --tile (the windows compute glass/mpnn evaluates)
+# reexport export MODEL_OUT again, e.g. to renew its provenance record (weights unchanged, the old
+#          record kept as export.previous)
+# Data: DATA (default examples/reproduction/out: the reproduction's own runs, so its cooling runs
+# serve both); manifests and the training run in MODEL_DIR (default DATA/shipped). Nothing is
+# downloaded.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 stage=${1:-all}
-DATA=${MLGLASS_DATA:-data/ka2d}
-TRAIN_SEEDS=${TRAIN_SEEDS:-"1 2 3"}
-VAL_SEEDS=${VAL_SEEDS:-"4"}
-TEST_SEEDS=${TEST_SEEDS:-"6"}   # seed 5: its random start lost atoms in the minimization
+DATA=${MLGLASS_DATA:-examples/reproduction/out}
+MODEL_DIR=${MODEL_DIR:-$DATA/shipped}
 MODEL_OUT=${MODEL_OUT:-potentials/ka2d-dmpnn.pt}
-MLGLASS=build/mlglass/mlglass
-RAMP=200000
+MLGLASS=${MLGLASS:-build/mlglass/mlglass}
+THREADS=${THREADS:-1}
+EPOCHS=${EPOCHS:-150}
+SLOW_RAMP=2000000   # cool.sh's SCALE=here
+FAST_RAMP=20000
+TRAIN_SEEDS="1 2 3 4" VAL_SEEDS="5" TEST_SEEDS="6 7 8"
 
 if [ "$stage" = data ] || [ "$stage" = all ]; then
-  # 100 dumps along the ramp (every 2000 steps, dT = 0.0195) + 10 at T = 0.05 during a
-  # 20000-step hold; two quenches only (E_IS is not needed for training)
-  for seed in $TRAIN_SEEDS $VAL_SEEDS $TEST_SEEDS; do
-    out="$DATA/seed-$seed"
-    [ -s "$out/done" ] && continue
-    mkdir -p "$out"
-    build/lammps/lmp -in examples/cooling/in.cooling -var mlglass "$ROOT" \
-      -var plugin build/mlglass/mlglassplugin.so -var seed "$seed" -var out "$out" \
-      -var ramp $RAMP -var ndump 100 -var hold 20000 -var nsample 2 \
-      -log "$out/log.lammps" -screen none
-    date > "$out/done"
-  done
+  OUT=$DATA NSEEDS=8 SCALE=here bash examples/reproduction/cool.sh
 fi
 
-# glass: T <= 0.1 (end of the ramp and the hold); liquid: 0.55 <= T <= 2.0 (every 4th frame,
-# which keeps the classes near balance). One manifest for training, one for the held-out seeds.
-manifest() {  # manifest OUT SEED...
-  local out=$1; shift
-  local dumps=()
-  for s in "$@"; do dumps+=("$DATA/seed-$s/traj.dump"); done
-  "$MLGLASS" dataset "${dumps[@]}" -o "$out.glass.csv" --ramp 2.0 0.05 $RAMP --glass-max 0.1 \
-    --allow-one-class
-  "$MLGLASS" dataset "${dumps[@]}" -o "$out.liquid.csv" --ramp 2.0 0.05 $RAMP \
-    --liquid 1.275 --liquid-tol 0.725 --every 4 --allow-one-class
-  { cat "$out.glass.csv"; tail -n +2 "$out.liquid.csv"; } > "$out"
+dumps() {  # rate seed...: the runs' dumps
+  local rate=$1; shift
+  for s in "$@"; do
+    [ -f "$DATA/$rate/seed-$s/done" ] || { echo "make-shipped-model.sh: no $DATA/$rate/seed-$s: run the data stage" >&2; exit 1; }
+    echo "$DATA/$rate/seed-$s/traj.dump"
+  done
 }
-if [ "$stage" = dataset ] || [ "$stage" = trainset ] || [ "$stage" = all ]; then
-  manifest "$DATA/train.csv" $TRAIN_SEEDS
-  manifest "$DATA/val.csv" $VAL_SEEDS
-fi
-if [ "$stage" = dataset ] || [ "$stage" = testset ] || [ "$stage" = all ]; then
-  # held-out seeds: glass (T <= 0.1) against the liquid at each of the paper's temperatures
+# glass: every 4th frame with T <= 0.1 (the end of the ramp and the hold: ~38 per run); liquid:
+# every 60th frame with 0.55 <= T <= 2.0 (~25 per run), which keeps the classes near balance
+labelled() {  # out seed...
+  local out=$1; shift
+  mapfile -t d < <(dumps slow "$@")
+  "$MLGLASS" dataset "${d[@]}" -o "$out.glass" --ramp 2.0 0.05 $SLOW_RAMP --glass-max 0.1 --every 4 \
+    --allow-one-class | tail -1
+  "$MLGLASS" dataset "${d[@]}" -o "$out.liquid" --ramp 2.0 0.05 $SLOW_RAMP --liquid 1.275 \
+    --liquid-tol 0.725 --every 60 --allow-one-class | tail -1
+  { cat "$out.glass"; tail -n +2 "$out.liquid"; } > "$out"
+  rm -f "$out.glass" "$out.liquid"
+}
+if [ "$stage" = dataset ] || [ "$stage" = all ]; then
+  mkdir -p "$MODEL_DIR"
+  labelled "$MODEL_DIR/train.csv" $TRAIN_SEEDS
+  labelled "$MODEL_DIR/val.csv" $VAL_SEEDS
+  # tests: every 4th glass frame (T <= 0.1) of the slow or the fast test runs, against every
+  # liquid frame within 0.01 of T of the slow test runs (~21 per run)
+  mapfile -t slow < <(dumps slow $TEST_SEEDS)
+  mapfile -t fast < <(dumps fast $TEST_SEEDS)
+  "$MLGLASS" dataset "${slow[@]}" -o "$MODEL_DIR/glass-slow.part" --ramp 2.0 0.05 $SLOW_RAMP \
+    --glass-max 0.1 --every 4 --allow-one-class | tail -1
+  "$MLGLASS" dataset "${fast[@]}" -o "$MODEL_DIR/glass-fast.part" --ramp 2.0 0.05 $FAST_RAMP \
+    --glass-max 0.1 --every 4 --allow-one-class | tail -1
   for T in 1.99 1.76 0.96 0.55 0.44; do
-    dumps=()
-    for s in $TEST_SEEDS; do dumps+=("$DATA/seed-$s/traj.dump"); done
-    "$MLGLASS" dataset "${dumps[@]}" -o "$DATA/test-$T.csv" --ramp 2.0 0.05 $RAMP \
-      --glass-max 0.1 --liquid "$T" --liquid-tol 0.03
+    "$MLGLASS" dataset "${slow[@]}" -o "$MODEL_DIR/liquid.part" --ramp 2.0 0.05 $SLOW_RAMP \
+      --liquid "$T" --liquid-tol 0.01 --allow-one-class | tail -1
+    { cat "$MODEL_DIR/glass-slow.part"; tail -n +2 "$MODEL_DIR/liquid.part"; } > "$MODEL_DIR/test-$T.csv"
+    if [ "$T" = 1.99 ]; then
+      { cat "$MODEL_DIR/glass-fast.part"; tail -n +2 "$MODEL_DIR/liquid.part"; } > "$MODEL_DIR/test-fast.csv"
+    fi
   done
+  rm -f "$MODEL_DIR"/*.part
 fi
 
-# hidden 300, depth 3, k 2, windows of side 12 (0.2 of the 60-sigma box, ~173 particles: the
-# paper's defaults) in distance units, so the model keeps its window on boxes of any size;
-# 1 window per configuration per epoch, so 150 epochs see ~20000 random windows
+# hidden 300, depth 3, k 2, windows of side 12 (0.2 of the paper's 60-sigma box, ~173 particles)
+# in distance units, so the model keeps its window on boxes of any size; one random window per
+# configuration per epoch, 150 epochs: ~38,000 windows
 if [ "$stage" = train ] || [ "$stage" = all ]; then
-  "$MLGLASS" train --manifest "$DATA/train.csv" --val-manifest "$DATA/val.csv" \
-    --out "$DATA/model" --k 2 --window 12 --window-units distance --hidden 300 --depth 3 --batch 25 --epochs 150 \
-    --warmup 5 --val-windows 8 --seed 1 --threads "${THREADS:-1}" --quiet --overwrite
-  "$MLGLASS" export "$DATA/model/best.pt" "$MODEL_OUT"   # checked, with an export record
+  "$MLGLASS" train --manifest "$MODEL_DIR/train.csv" --val-manifest "$MODEL_DIR/val.csv" \
+    --out "$MODEL_DIR/model" --k 2 --window 12 --window-units distance --hidden 300 --depth 3 \
+    --batch 25 --epochs "$EPOCHS" --warmup 5 --val-windows 8 --seed 1 --threads "$THREADS" --quiet \
+    --overwrite
+  "$MLGLASS" export "$MODEL_DIR/model/best.pt" "$MODEL_OUT"   # checked, with an export record
 fi
 
 if [ "$stage" = reexport ]; then
@@ -76,12 +94,11 @@ if [ "$stage" = reexport ]; then
   "$MLGLASS" export "$tmp/$(basename "$MODEL_OUT")" "$MODEL_OUT"
 fi
 
-# held-out AUC per temperature pair, with the tiling the LAMMPS compute uses (25 windows a frame)
+# held-out AUC per test set, with the tiling the LAMMPS compute uses
 if [ "$stage" = eval ] || [ "$stage" = all ]; then
-  for T in 1.99 1.76 0.96 0.55 0.44; do
-    echo "== glass (T <= 0.1) vs liquid at T = $T, seeds $TEST_SEEDS"
-    "$MLGLASS" eval --model "$MODEL_OUT" --manifest "$DATA/test-$T.csv" --tile \
-      --probabilities "$DATA/test-$T.probabilities.csv"
+  for t in 1.99 1.76 0.96 0.55 0.44 fast; do
+    echo "== $MODEL_DIR/test-$t.csv (seeds $TEST_SEEDS)"
+    "$MLGLASS" eval --model "$MODEL_OUT" --manifest "$MODEL_DIR/test-$t.csv" --tile --threads "$THREADS"
   done
   ls -l "$MODEL_OUT"
 fi

@@ -15,8 +15,8 @@
 #           also per-window mean inherent-structure energy when the quench step ran
 #   attention the attention D-MPNN on dataset 1 (train runs), its AUC and the three high-attention
 #           graph metrics with their Wilcoxon tests on the test runs (mlglass attention)
-#   shipped the shipped model's recipe (tools/make-shipped-model.sh) trained on the slow runs, and
-#           that model and potentials/ka2d-dmpnn.pt on the test runs of the six datasets
+#   shipped the shipped model (potentials/ka2d-dmpnn.pt) and COMPARE_MODEL (if set) on the test
+#           runs of the six datasets
 #   hyperopt  the nested 3-fold cross-validation with TPE of each of HYPEROPT_MODELS (the paper's
 #           model selection: TRIALS configurations of TRIAL_EPOCHS epochs per outer fold), on
 #           HYPEROPT_DATASETS
@@ -28,7 +28,8 @@
 # HYPEROPT_MODELS="dmpnn cnn" (per dataset the D-MPNN's search, then the CNN's),
 # HYPEROPT_WINDOWS="0.2 0.6 0.1" (min, max, step as fractions of this 30-sigma box: the paper's
 # 0.1-0.3 of its 60-sigma box, the same 6-18 sigma), HIDDEN_MAX=600 (the paper's 2400: compute),
-# SHIP_EPOCHS=150, SLOW_RAMP=2000000 (cool.sh's, for the shipped step's labels).
+# COMPARE_MODEL (unset); SCALE=paper (scale.sh) sets NTRAIN=30 (of 48 seeds), HIDDEN_MAX=2400 and
+# HYPEROPT_WINDOWS for the paper's 60-sigma box.
 # Output: OUT/classify/. Finished steps are not repeated (delete their directory to redo them).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -38,7 +39,6 @@ C="$OUT/classify"
 WINDOW=${WINDOW:-12}
 WINDOW_BIG=${WINDOW_BIG:-18}
 EPOCHS=${EPOCHS:-30}
-NTRAIN=${NTRAIN:-5}
 THREADS=${THREADS:-1}
 MODELS=${MODELS:-dmpnn cnn}
 MLGLASS=${MLGLASS:-$ROOT/build/mlglass/mlglass}
@@ -47,10 +47,8 @@ TRIALS=${TRIALS:-15}
 TRIAL_EPOCHS=${TRIAL_EPOCHS:-10}
 HYPEROPT_DATASETS=${HYPEROPT_DATASETS:-6 4 5 1 2 3}
 HYPEROPT_MODELS=${HYPEROPT_MODELS:-dmpnn cnn}
-read -r WMIN WMAX WSTEP <<< "${HYPEROPT_WINDOWS:-0.2 0.6 0.1}"
-HIDDEN_MAX=${HIDDEN_MAX:-600}
-SHIP_EPOCHS=${SHIP_EPOCHS:-150}
-SLOW_RAMP=${SLOW_RAMP:-2000000}
+source "$ROOT/examples/reproduction/scale.sh"   # SCALE=here|paper: NATOMS, ramps, runs, ...
+read -r WMIN WMAX WSTEP <<< "$HYPEROPT_WINDOWS"
 STEPS=${*:-cv cvbig cross window quench isds6 baseline attention shipped hyperopt}
 LMP=${LMP:-$ROOT/build/lammps/lmp}
 PLUGIN=${PLUGIN:-$ROOT/build/mlglass/mlglassplugin.so}
@@ -173,40 +171,16 @@ for step in $STEPS; do
     "$MLGLASS" attention --model "$dir/best.pt" --manifest "$C/ds1-test.csv" --out "$C/attention" \
       --windows 4 | tee -a "$C/attention.txt" ;;
   shipped)
-    # the shipped model's recipe (tools/make-shipped-model.sh: glass T <= 0.1, liquid 0.55 <= T
-    # <= 2.0, windows of 12 sigma, k 2, hidden 300, depth 3, batch 25, SHIP_EPOCHS epochs with a
-    # 5-epoch warm-up) on the slow runs: seeds 1..NTRAIN-1 train, seed NTRAIN validates (picks
-    # the epoch); then that model and the shipped one (potentials/ka2d-dmpnn.pt: the same recipe
-    # on a ramp of 2x10^5 steps at N = 4320) on the test runs of the six datasets: AUC and
-    # accuracy at P = 0.5 into shipped.csv
+    # the shipped model (potentials/ka2d-dmpnn.pt, tools/make-shipped-model.sh: trained on the
+    # slow runs of seeds 1-5) and, if set, COMPARE_MODEL (another model file, e.g. an older shipped
+    # one) on the test runs of the six datasets: AUC and accuracy at P = 0.5 into shipped.csv
     for i in 1 2 3 4 5 6; do split "ds$i"; done
-    dir="$C/slow-model"
-    if [ ! -f "$dir/best.pt" ]; then
-      mkdir -p "$dir"
-      train=() val=()
-      for s in $(seq 1 $((NTRAIN - 1))); do train+=("$OUT/slow/seed-$s/traj.dump"); done
-      val=("$OUT/slow/seed-$NTRAIN/traj.dump")
-      slow_manifest() {  # OUT DUMP...: glass every 4th frame at T <= 0.1, liquid every 60th
-        local out=$1; shift
-        "$MLGLASS" dataset "$@" -o "$out.glass" --ramp 2.0 0.05 "$SLOW_RAMP" --glass-max 0.1 \
-          --every 4 --allow-one-class > /dev/null
-        "$MLGLASS" dataset "$@" -o "$out.liquid" --ramp 2.0 0.05 "$SLOW_RAMP" --liquid 1.275 \
-          --liquid-tol 0.725 --every 60 --allow-one-class > /dev/null
-        { cat "$out.glass"; tail -n +2 "$out.liquid"; } > "$out"
-        rm -f "$out.glass" "$out.liquid"
-      }
-      slow_manifest "$dir/train.csv" "${train[@]}"
-      slow_manifest "$dir/val.csv" "${val[@]}"
-      echo "classify.sh: shipped recipe on the slow runs ($(($(wc -l < "$dir/train.csv") - 1)) training configurations)"
-      "$MLGLASS" train --manifest "$dir/train.csv" --val-manifest "$dir/val.csv" --out "$dir" \
-        --k 2 --window "$WINDOW" --window-units distance --hidden 300 --depth 3 --batch 25 \
-        --epochs "$SHIP_EPOCHS" --warmup 5 --val-windows 8 --seed 1 --threads "$THREADS" --quiet \
-        --overwrite --no-plot > "$dir.log" 2>&1 || { echo "classify.sh: train failed: $dir.log" >&2; exit 1; }
-    fi
     h="model" a=""
     for j in 1 2 3 4 5 6; do h="$h,ds${j}_auc" a="$a,ds${j}_accuracy"; done
     echo "$h$a" > "$C/shipped.csv"
-    for model in slow:"$dir/best.pt" shipped:"$ROOT/potentials/ka2d-dmpnn.pt"; do
+    models=(shipped:"$ROOT/potentials/ka2d-dmpnn.pt")
+    [ -n "${COMPARE_MODEL:-}" ] && models+=(compared:"$COMPARE_MODEL")
+    for model in "${models[@]}"; do
       aucs="" accs=""
       for j in 1 2 3 4 5 6; do
         r=$("$MLGLASS" eval --model "${model#*:}" --manifest "$C/ds$j-test.csv" --windows 4 --threads "$THREADS")
