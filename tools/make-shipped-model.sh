@@ -26,12 +26,11 @@ MODEL_OUT=${MODEL_OUT:-potentials/ka2d-dmpnn.pt}
 MLGLASS=${MLGLASS:-build/mlglass/mlglass}
 THREADS=${THREADS:-1}
 EPOCHS=${EPOCHS:-150}
-SLOW_RAMP=2000000   # cool.sh's SCALE=here
-FAST_RAMP=20000
+SCALE=here source examples/reproduction/scale.sh   # the runs' ramps (SLOW_RAMP, FAST_RAMP), as cool.sh
 TRAIN_SEEDS="1 2 3 4" VAL_SEEDS="5" TEST_SEEDS="6 7 8"
 
 if [ "$stage" = data ] || [ "$stage" = all ]; then
-  OUT=$DATA NSEEDS=8 SCALE=here bash examples/reproduction/cool.sh
+  OUT=$DATA SCALE=here bash examples/reproduction/cool.sh
 fi
 
 dumps() {  # rate seed...: the runs' dumps

@@ -54,7 +54,7 @@ LMP=${LMP:-$ROOT/build/lammps/lmp}
 PLUGIN=${PLUGIN:-$ROOT/build/mlglass/mlglassplugin.so}
 mkdir -p "$C"
 [ -f "$A/ds6.csv" ] || { echo "classify.sh: run datasets.sh first" >&2; exit 1; }
-common=(--window "$WINDOW" --window-units distance --epochs "$EPOCHS" --threads "$THREADS" --quiet)
+common=(--window-units distance --epochs "$EPOCHS" --threads "$THREADS" --quiet)   # and --window
 
 # train/test manifests by run: seeds 1..NTRAIN train, the others test
 split() {  # ds (once: a second classify.sh may be reading them)
@@ -65,12 +65,14 @@ split() {  # ds (once: a second classify.sh may be reading them)
   sed -i "2,\$s|^|../analysis/|" "$C/$1-train.csv" "$C/$1-test.csv"
 }
 auc_of() { grep -E '^AUC' | head -1 | awk '{print $2}'; }
-# cv MODEL MANIFEST NAME: 3-fold cross-validation into $C/cv-MODEL-NAME (once)
+acc_of() { grep -E '^accuracy' | head -1 | awk '{print $2}'; }
+# cv MODEL MANIFEST NAME [SIDE]: 3-fold cross-validation on windows of SIDE (default WINDOW) into
+# $C/cv-MODEL-NAME (once)
 cv() {
   local dir="$C/cv-$1-$3"
   [ -f "$dir/cv.json" ] && return
   echo "classify.sh: cv $1 $3"
-  "$MLGLASS" cv --manifest "$2" --out "$dir" --folds 3 --model "$1" "${common[@]}" \
+  "$MLGLASS" cv --manifest "$2" --out "$dir" --folds 3 --model "$1" --window "${4:-$WINDOW}" "${common[@]}" \
     --overwrite > "$dir.log" 2>&1 || { echo "classify.sh: cv $1 $3 failed: $dir.log" >&2; exit 1; }
   tail -4 "$dir.log" | head -2
 }
@@ -87,12 +89,9 @@ for step in $STEPS; do
   cvbig)
     # the same cross-validation with windows of WINDOW_BIG (the paper's largest, 0.3 of its box;
     # what the TPE search picked on dataset 6), the defaults otherwise
-    saved=("${common[@]}")
-    common[1]=$WINDOW_BIG   # the value of --window
     for m in $MODELS; do
-      for i in 1 2 3 4 5 6; do cv "$m" "$A/ds$i.csv" "ds$i-w$WINDOW_BIG"; done
-    done
-    common=("${saved[@]}") ;;
+      for i in 1 2 3 4 5 6; do cv "$m" "$A/ds$i.csv" "ds$i-w$WINDOW_BIG" "$WINDOW_BIG"; done
+    done ;;
   cross)
     for i in 1 2 3 4 5 6; do split "ds$i"; done
     for m in $MODELS; do
@@ -100,7 +99,7 @@ for step in $STEPS; do
         dir="$C/train-$m-ds$i"
         if [ ! -f "$dir/best.pt" ]; then
           echo "classify.sh: train $m on ds$i (seeds 1-$NTRAIN)"
-          "$MLGLASS" train --manifest "$C/ds$i-train.csv" --out "$dir" --model "$m" "${common[@]}" \
+          "$MLGLASS" train --manifest "$C/ds$i-train.csv" --out "$dir" --model "$m" --window "$WINDOW" "${common[@]}" \
             --overwrite --no-plot > "$dir.log" 2>&1 || { echo "classify.sh: train failed: $dir.log" >&2; exit 1; }
         fi
       done
@@ -162,7 +161,7 @@ for step in $STEPS; do
   attention)
     dir="$C/train-attention-ds1"
     if [ ! -f "$dir/best.pt" ]; then
-      "$MLGLASS" train --manifest "$C/ds1-train.csv" --out "$dir" --attention "${common[@]}" \
+      "$MLGLASS" train --manifest "$C/ds1-train.csv" --out "$dir" --attention --window "$WINDOW" "${common[@]}" \
         --overwrite --no-plot > "$dir.log" 2>&1 || { echo "classify.sh: train failed: $dir.log" >&2; exit 1; }
     fi
     echo "attention: AUC on the ds1 test runs" \
@@ -185,7 +184,7 @@ for step in $STEPS; do
       for j in 1 2 3 4 5 6; do
         r=$("$MLGLASS" eval --model "${model#*:}" --manifest "$C/ds$j-test.csv" --windows 4 --threads "$THREADS")
         aucs="$aucs,$(echo "$r" | auc_of)"
-        accs="$accs,$(echo "$r" | grep -E '^accuracy' | head -1 | awk '{print $2}')"
+        accs="$accs,$(echo "$r" | acc_of)"
       done
       echo "${model%%:*}$aucs$accs" >> "$C/shipped.csv"
     done

@@ -28,6 +28,18 @@ def section(title):
     print(f"\n### {title}\n")
 
 
+def present(path):
+    """True if the step's output exists; otherwise the section says so."""
+    if os.path.exists(path):
+        return True
+    print("not run")
+    return False
+
+
+def mean_std(j, key="auc"):
+    return f"{j[key]['mean']:.3f} ± {j[key]['std']:.3f}" if j else "not run"
+
+
 def runs():
     section("Runs")
     for rate in ("slow", "fast"):
@@ -73,14 +85,12 @@ def cv():
         cells = []
         for key in ("auc", "accuracy"):
             for m in ("dmpnn", "cnn"):
-                j = load(f"{C}/cv-{m}-ds{i}/cv.json")
-                cells.append(f"{j[key]['mean']:.3f} ± {j[key]['std']:.3f}" if j else "not run")
+                cells.append(mean_std(load(f"{C}/cv-{m}-ds{i}/cv.json"), key))
         print(f"| {i} | " + " | ".join(cells) + " |")
     cells = []    # dataset 6 on inherent structures (classify.sh isds6)
     for key in ("auc", "accuracy"):
         for m in ("dmpnn", "cnn"):
-            j = load(f"{C}/cv-{m}-ds6-is/cv.json")
-            cells.append(f"{j[key]['mean']:.3f} ± {j[key]['std']:.3f}" if j else "not run")
+            cells.append(mean_std(load(f"{C}/cv-{m}-ds6-is/cv.json"), key))
     print("| 6, inherent structures | " + " | ".join(cells) + " |")
 
 
@@ -90,11 +100,8 @@ def cvbig():
     section(f"The same 3-fold cross-validation on windows of {side} sigma (classify.sh cvbig), held-out AUC")
     print("| dataset | D-MPNN AUC | CNN AUC |\n|---|---:|---:|")
     for i in range(1, 7):
-        cells = []
-        for m in ("dmpnn", "cnn"):
-            j = load(f"{C}/cv-{m}-ds{i}-w{side}/cv.json")
-            cells.append(f"{j['auc']['mean']:.3f} ± {j['auc']['std']:.3f}" if j else "not run")
-        print(f"| {i} | " + " | ".join(cells) + " |")
+        print(f"| {i} | " + " | ".join(mean_std(load(f"{C}/cv-{m}-ds{i}-w{side}/cv.json"))
+                                        for m in ("dmpnn", "cnn")) + " |")
 
 
 SEARCHED = {"dmpnn": {"batch", "depth", "dropout", "ffn_layers", "hidden", "k", "window"},
@@ -123,8 +130,7 @@ def hyperopt():
 def shipped():
     section("The shipped model, and COMPARE_MODEL if given (classify.sh shipped): test runs, AUC / accuracy at 0.5")
     p = f"{C}/shipped.csv"
-    if not os.path.exists(p):
-        print("not run")
+    if not present(p):
         return
     rows = list(csv.DictReader(open(p)))
     print("| model | " + " | ".join(f"ds{i}" for i in range(1, 7)) + " |\n|---|" + "---:|" * 6)
@@ -137,8 +143,7 @@ def cross():
     for m in ("dmpnn", "cnn"):
         p = f"{C}/cross-{m}.csv"
         section(f"Cross-dataset AUC, {m} (row: trained on, column: tested on; test runs only)")
-        if not os.path.exists(p):
-            print("not run")
+        if not present(p):
             continue
         print("| trained on | " + " | ".join(f"ds{j}" for j in range(1, 7)) + " | mean off-diagonal |")
         print("|---|" + "---:|" * 7)
@@ -158,8 +163,7 @@ def text(name, title):
 def attention():
     section("Attention D-MPNN on dataset 1 (test runs): high-attention graph metrics per window")
     p = f"{C}/attention/windows.csv"
-    if not os.path.exists(p):
-        print("not run")
+    if not present(p):
         return
     rows = list(csv.DictReader(open(p)))
     print("| metric | glass mean | liquid mean | one-sided Mann-Whitney p (liquid > glass) |\n|---|---:|---:|---:|")
